@@ -9,7 +9,8 @@ MAX_INT = 2_147_483_647
 Price = Annotated[int, Field(ge=0, le=MAX_INT)]
 TicketId = Annotated[int, Field(ge=1, le=MAX_INT)]
 UserName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=r"^[^\x00]*$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=r"^[^\x00]*$"),
 ]
 
 

@@ -37,12 +37,13 @@ async def create_ticket(session: AsyncSession, data: TicketCreate) -> Ticket:
 
 async def buy_ticket(session: AsyncSession, ticket_id: int, user: str) -> Ticket:
     """Sell the ticket to `user` in one conditional UPDATE, so concurrent buyers cannot both win."""
-    sold = await session.scalar(
+    result = await session.execute(
         update(Ticket)
         .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
         .values(is_sold=True, sold_to=user)
         .returning(Ticket)
     )
+    sold = result.scalar_one_or_none()
     if sold is None:
         await session.rollback()
         if await session.get(Ticket, ticket_id) is None:
