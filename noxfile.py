@@ -1,0 +1,56 @@
+"""Sessions for working on the template: `nox -s tests`, `nox -s demo`, `nox -s lint`."""
+
+import time
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.sessions = ["lint", "tests"]
+
+ROOT = Path(__file__).parent
+DEMO_DIR = ROOT / "build" / "demo"
+
+
+def install_dev(session: nox.Session) -> None:
+    session.run_install(
+        "uv",
+        "sync",
+        "--only-group=dev",
+        f"--python={session.virtualenv.location}",
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Render every variant and run each generated project's suite and linters."""
+    install_dev(session)
+    args = session.posargs or ["-n", "2", "-rP"]
+    started = time.perf_counter()
+    try:
+        session.run("pytest", *args)
+    finally:
+        session.log(f"template tests took {time.perf_counter() - started:.0f} s")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy on the template's own code."""
+    install_dev(session)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Render the default project into build/demo and serve it on SQLite."""
+    install_dev(session)
+    session.run(
+        "copier", "copy", "--trust", "--defaults", "--overwrite", "--vcs-ref=HEAD",
+        str(ROOT), str(DEMO_DIR),
+    )
+    session.chdir(DEMO_DIR)
+    session.run("uv", "sync", env={"VIRTUAL_ENV": None}, external=True)
+    session.run("uv", "run", "fastapi", "dev", *session.posargs, env={"VIRTUAL_ENV": None}, external=True)

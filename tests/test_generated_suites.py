@@ -1,0 +1,55 @@
+"""Each generated project's own suite and linters, run for real.
+
+PostgreSQL variants use TEST_DATABASE_URL when the runner sets it (CI points it at its local
+server), else the embedded server; they never fall back to SQLite.
+"""
+
+import pytest
+
+from .conftest import Project
+from .helpers import COMBINATIONS, assert_ok, output_of, run, run_suite, summary
+
+PARALLEL_SAFE = [param for param in COMBINATIONS if param.values[1] in {"function", "session"}]
+
+
+@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+def test_generated_suite_passes_in_random_order(
+    installed_project: Project, db_driver: str, test_scope: str
+) -> None:
+    project = installed_project(db_driver=db_driver, test_scope=test_scope)
+
+    result = run_suite(project, "-p", "randomly")
+
+    assert_ok(result)
+    print(summary(result))
+    expected = "SQLite" if db_driver == "aiosqlite" else "PostgreSQL"
+    assert f"test database: {expected}" in result.stdout
+
+
+@pytest.mark.parametrize(("db_driver", "test_scope"), PARALLEL_SAFE)
+def test_generated_suite_passes_on_two_workers(
+    installed_project: Project, db_driver: str, test_scope: str
+) -> None:
+    project = installed_project(db_driver=db_driver, test_scope=test_scope)
+
+    result = run_suite(project, "-n", "2", "-p", "randomly")
+
+    assert_ok(result)
+    print(summary(result))
+    assert "2 workers" in result.stdout
+
+
+@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+@pytest.mark.parametrize(
+    "linter",
+    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_generated_code_passes_its_linters(
+    installed_project: Project, db_driver: str, test_scope: str, linter: list[str]
+) -> None:
+    project = installed_project(db_driver=db_driver, test_scope=test_scope)
+
+    result = run(project, "uv", "run", "--no-sync", *linter)
+
+    assert result.returncode == 0, output_of(result)

@@ -1,0 +1,62 @@
+"""What `copier copy` writes, for every driver and scope."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .helpers import COMBINATIONS, SCOPES, render
+
+LEAKS = ("{{", "}}", "{%", "%}")
+
+
+def rendered_files(project: Path) -> list[Path]:
+    return [path for path in project.rglob("*") if path.is_file() and ".git" not in path.parts]
+
+
+@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+def test_no_jinja_leaks_into_rendered_files(
+    tmp_path: Path, db_driver: str, test_scope: str
+) -> None:
+    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope)
+
+    leaks = [
+        str(path.relative_to(project))
+        for path in rendered_files(project)
+        if path.suffix == ".jinja"
+        or any(marker in path.name for marker in LEAKS)
+        or any(marker in path.read_text() for marker in LEAKS)
+    ]
+    assert leaks == []
+
+
+@pytest.mark.parametrize("test_scope", SCOPES)
+def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -> None:
+    project = render(tmp_path, test_scope=test_scope)
+
+    strategies = sorted(p.name for p in (project / "tests" / "harness").glob("*_scope.py"))
+    assert strategies == [f"{test_scope}_scope.py"]
+
+
+def test_sqlite_projects_have_no_postgres_provider(tmp_path: Path) -> None:
+    project = render(tmp_path, db_driver="aiosqlite")
+
+    assert not (project / "tests" / "harness" / "providers.py").exists()
+    assert "asyncpg" not in (project / "pyproject.toml").read_text()
+
+
+def test_answers_file_records_the_answers(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="Box Office", db_driver="psycopg", test_scope="class")
+
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["package_name"] == "box_office"
+    assert (answers["db_driver"], answers["test_scope"]) == ("psycopg", "class")
+    assert "_commit" in answers
+    assert "_src_path" in answers
+
+
+def test_package_name_is_derived_from_the_project_name(tmp_path: Path) -> None:
+    project = render(tmp_path, project_name="My Great Shop!")
+
+    assert (project / "src" / "my_great_shop" / "main.py").is_file()
+    assert 'entrypoint = "my_great_shop.main:app"' in (project / "pyproject.toml").read_text()
