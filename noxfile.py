@@ -10,16 +10,16 @@ nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
 DEMO_DIR = ROOT / "build" / "demo"
+# nox points uv at the session's virtualenv; a generated project must get its own.
+OWN_ENVIRONMENT: dict[str, str | None] = {
+    "VIRTUAL_ENV": None,
+    "UV_PROJECT_ENVIRONMENT": None,
+    "UV_PYTHON": None,
+}
 
 
 def install_dev(session: nox.Session) -> None:
-    session.run_install(
-        "uv",
-        "sync",
-        "--only-group=dev",
-        f"--python={session.virtualenv.location}",
-        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
-    )
+    session.run_install("uv", "sync", "--only-group=dev")
 
 
 @nox.session
@@ -48,9 +48,15 @@ def demo(session: nox.Session) -> None:
     """Render the default project into build/demo and serve it on SQLite."""
     install_dev(session)
     session.run(
-        "copier", "copy", "--trust", "--defaults", "--overwrite", "--vcs-ref=HEAD",
-        str(ROOT), str(DEMO_DIR),
+        "copier",
+        "copy",
+        "--trust",
+        "--defaults",
+        "--overwrite",
+        "--vcs-ref=HEAD",
+        str(ROOT),
+        str(DEMO_DIR),
     )
     session.chdir(DEMO_DIR)
-    session.run("uv", "sync", env={"VIRTUAL_ENV": None}, external=True)
-    session.run("uv", "run", "fastapi", "dev", *session.posargs, env={"VIRTUAL_ENV": None}, external=True)
+    session.run("uv", "sync", env=OWN_ENVIRONMENT, external=True)
+    session.run("uv", "run", "fastapi", "dev", *session.posargs, env=OWN_ENVIRONMENT, external=True)

@@ -40,9 +40,13 @@ def render(destination: Path, template: Path = ROOT, **answers: str) -> Path:
     return destination
 
 
+# Variables by which nox's (or any outer) environment would capture a generated project's `uv`.
+OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
+
+
 def clean_env(**overrides: str | None) -> dict[str, str]:
     """The environment for a generated project's commands: no outer virtualenv leaks in."""
-    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH"}}
+    env = {k: v for k, v in os.environ.items() if k not in OUTER_ENVIRONMENT}
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
