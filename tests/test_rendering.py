@@ -7,7 +7,7 @@ import yaml
 
 from .helpers import COMBINATIONS, SCOPES, render
 
-LEAKS = ("{{", "}}", "{%", "%}")
+LEAKS = ("{{", "{%")
 
 
 def rendered_files(project: Path) -> list[Path]:

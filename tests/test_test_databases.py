@@ -120,3 +120,13 @@ def test_testcontainers_default_is_recorded_in_the_project(tmp_path: Path) -> No
 
     providers = (project / "tests" / "harness" / "providers.py").read_text()
     assert 'DEFAULT_PROVIDER = "testcontainers"' in providers
+
+
+def test_a_malformed_url_is_refused_without_a_traceback(installed_project: Project) -> None:
+    project = installed_project()
+
+    result = run_suite(project, TEST_DATABASE_URL="not a url", TEST_DATABASE_PROVIDER=None)
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    assert "TEST_DATABASE_URL is not a database URL" in result.stdout + result.stderr
+    assert "INTERNALERROR" not in result.stdout + result.stderr
