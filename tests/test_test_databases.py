@@ -61,12 +61,15 @@ def test_docker_provider_without_docker_stops_with_the_other_ways(
     project = installed_project()
 
     result = run_suite(
-        project, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="testcontainers", DOCKER_HOST=NO_DOCKER
+        project,
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="testcontainers",
+        DOCKER_HOST=NO_DOCKER,
     )
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
     message = result.stdout + result.stderr
-    assert "The test database provider 'testcontainers' could not start: Docker is not reachable" in message
+    assert "provider 'testcontainers' could not start: Docker is not reachable" in message
     assert "set TEST_DATABASE_URL=postgresql://" in message
     assert "set TEST_DATABASE_PROVIDER=embedded" in message
     assert "Traceback" not in message

@@ -1,0 +1,61 @@
+"""The default project serves its API on SQLite straight after `copier copy`, no server needed."""
+
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from .conftest import Project
+from .helpers import clean_env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status, json.loads(response.read() or b"null")
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()
+        try:
+            urllib.request.urlopen(url, timeout=1)
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return
+    raise AssertionError(f"nothing answered at {url} within 30 s")
+
+
+def test_fastapi_run_serves_docs_and_the_seed_routes(installed_project: Project) -> None:
+    project: Path = installed_project()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = clean_env(DATABASE_URL=None)
+    command = ["uv", "run", "--no-sync", "fastapi", "run", "--port", str(port)]
+    with subprocess.Popen(command, cwd=project, env=env, text=True) as server:
+        try:
+            wait_until_serving(f"{base}/docs", server)
+
+            created = call(f"{base}/tickets/create", {"price": 30})
+            bought = call(f"{base}/tickets/buy", {"ticket_id": created[1]["id"], "user": "ann"})
+            listed = call(f"{base}/tickets/all")
+        finally:
+            server.terminate()
+
+    assert created[0] == 201
+    assert bought == (200, {**created[1], "is_sold": True, "sold_to": "ann"})
+    assert listed == (200, {"tickets": [bought[1]]})
+    assert (project / "ticketing_service.db").is_file()
