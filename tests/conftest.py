@@ -1,11 +1,19 @@
 import os
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from .helpers import install, render
+from .helpers import (
+    QUESTIONS,
+    install,
+    release,
+    render,
+    snapshot_template,
+    undo_answer_rename,
+)
 
 Project = Callable[..., Path]
 
@@ -37,3 +45,34 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     server = get_server(tmp_path_factory.mktemp("user-postgres") / "data", cleanup_mode="delete")
     return str(server.get_uri())
+
+
+# The version whose migration renamed `python_version` to `min_python_version`.
+RENAME_VERSION = next(
+    m["version"] for m in QUESTIONS["_migrations"] if "min_python_version" in m["command"]
+)
+# A change the newer test version makes to a file no user edit touches.
+TEMPLATE_CHANGE = "# Coverage reports\nhtmlcov/\n"
+
+
+@dataclass(frozen=True)
+class TemplateHistory:
+    """A template repository with two tagged versions, the newer one being today's template."""
+
+    path: Path
+    before_rename: str
+    latest: str
+
+
+@pytest.fixture(scope="session")
+def template_history(tmp_path_factory: pytest.TempPathFactory) -> TemplateHistory:
+    """v0.0.1 still names the answer `python_version`; the latest adds TEMPLATE_CHANGE too."""
+    template = snapshot_template(tmp_path_factory.mktemp("template-history"))
+    originals = undo_answer_rename(template)
+    before_rename = release(template, "v0.0.1")
+    for path, text in originals.items():
+        path.write_text(text)
+    with (template / "template" / ".gitignore").open("a") as gitignore:
+        gitignore.write(TEMPLATE_CHANGE)
+    latest = release(template, f"v{RENAME_VERSION}")
+    return TemplateHistory(template, before_rename, latest)

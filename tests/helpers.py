@@ -1,13 +1,14 @@
 """Tiny helpers for the meta-tests: read copier.yml, render the template, run commands."""
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from copier import run_copy
+from copier import run_copy, run_update
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text())
@@ -95,3 +96,96 @@ def summary(result: subprocess.CompletedProcess[str]) -> str:
     lines = result.stdout.splitlines()
     kept = [line for line in lines if line.startswith("test database:")]
     return "\n".join(kept + lines[-1:])
+
+
+# Template versions for the update tests: clean, committed, tagged copies, never the network.
+
+GIT_IDENTITY = ("-c", "user.name=Meta Tests", "-c", "user.email=meta-tests@example.invalid")
+GIT_NO_SIGNING = ("-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false")
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", *GIT_IDENTITY, *GIT_NO_SIGNING, *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert_ok(result)
+    return result.stdout
+
+
+def snapshot_template(destination: Path) -> Path:
+    """The template as it is on disk (uncommitted changes included), in a fresh repository."""
+    listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, destination / name)
+    git(destination, "init", "--quiet")
+    return destination
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--allow-empty", "-m", message)
+
+
+def release(template: Path, tag: str) -> str:
+    """Commit the template as it is and tag it with a PEP 440 version."""
+    commit_all(template, f"Release {tag}")
+    git(template, "tag", tag)
+    return tag
+
+
+def render_at(template: Path, ref: str, destination: Path, **answers: str) -> Path:
+    """Render `template` at `ref` into a new git repository, committed as a user would."""
+    run_copy(
+        str(template),
+        destination,
+        data=answers,
+        defaults=True,
+        unsafe=True,
+        vcs_ref=ref,
+        quiet=True,
+    )
+    git(destination, "init", "--quiet")
+    commit_all(destination, "Generate from the template")
+    return destination
+
+
+def update(project: Path, ref: str, **answers: str) -> Path:
+    """`copier update --trust --defaults [--data ...]` to `ref`, as the user runs it."""
+    run_update(
+        project,
+        data=answers,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        vcs_ref=ref,
+        quiet=True,
+    )
+    return project
+
+
+def recorded_answers(project: Path) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return answers
+
+
+def undo_answer_rename(template: Path) -> dict[Path, str]:
+    """Turn a template snapshot back into its state before `python_version` was renamed.
+
+    Returns the files' current texts, to restore the snapshot afterwards.
+    """
+    originals: dict[Path, str] = {}
+    for path in [template / "copier.yml", *(template / "template").rglob("*.jinja")]:
+        text = path.read_text()
+        if "min_python_version" in text:
+            originals[path] = text
+            old = text.replace("\nmin_python_version:\n", "\npython_version:\n")
+            if path.name != "copier.yml":
+                old = old.replace("min_python_version", "python_version")
+            path.write_text(old)
+    return originals

@@ -1,0 +1,30 @@
+"""Changing an answer later: `copier update --data test_scope=...` switches the strategy."""
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import TemplateHistory
+from .helpers import assert_ok, install, recorded_answers, render_at, run_suite, update
+
+SCOPE_CHANGES = [
+    pytest.param("function", "session", id="function-to-session"),
+    pytest.param("session", "class", id="session-to-class"),
+]
+
+
+@pytest.mark.parametrize(("old_scope", "new_scope"), SCOPE_CHANGES)
+def test_new_scope_answer_switches_the_strategy_and_the_suite_passes(
+    template_history: TemplateHistory, tmp_path: Path, old_scope: str, new_scope: str
+) -> None:
+    history = template_history
+    project = render_at(history.path, history.latest, tmp_path, test_scope=old_scope)
+
+    update(project, history.latest, test_scope=new_scope)
+
+    assert recorded_answers(project)["test_scope"] == new_scope
+    strategies = sorted(path.name for path in (project / "tests" / "harness").glob("*_scope.py"))
+    assert strategies == [f"{new_scope}_scope.py"]
+    result = run_suite(install(project), "-p", "randomly")
+    assert_ok(result)
+    assert f"isolation: {new_scope} scope" in result.stdout

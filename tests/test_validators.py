@@ -1,0 +1,70 @@
+"""Bad answers are refused, each with a message that names the bad value."""
+
+import keyword
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from .helpers import ROOT, render
+
+REFUSED_TEXT = [
+    pytest.param("project_name", "   ", id="project_name-blank"),
+    pytest.param("project_name", "x" * 51, id="project_name-too-long"),
+    pytest.param("project_name", 'The "Best" Service', id="project_name-double-quote"),
+    pytest.param("project_name", "Back\\slash", id="project_name-backslash"),
+    pytest.param("package_name", "ticketing-service", id="package_name-hyphen"),
+    pytest.param("package_name", "1st_service", id="package_name-leading-digit"),
+    pytest.param("package_name", "Ticketing", id="package_name-uppercase"),
+    pytest.param("package_name", "class", id="package_name-keyword"),
+    pytest.param("package_name", "email", id="package_name-stdlib"),
+    pytest.param("package_name", "test", id="package_name-stdlib-test"),
+    pytest.param("package_name", "fastapi", id="package_name-fastapi"),
+    pytest.param("package_name", "sqlalchemy", id="package_name-sqlalchemy"),
+    pytest.param("package_name", "tests", id="package_name-tests"),
+    pytest.param("description", "two\nlines", id="description-multiline"),
+    pytest.param("description", "d" * 81, id="description-too-long"),
+    pytest.param("description", 'A "quoted" word', id="description-double-quote"),
+]
+
+REFUSED_CHOICES = [
+    pytest.param("db_driver", "mysql", id="db_driver-mysql"),
+    pytest.param("test_scope", "module", id="test_scope-module"),
+    pytest.param("min_python_version", "3.10", id="min_python_version-3.10"),
+    pytest.param("test_database_provider", "docker", id="test_database_provider-docker"),
+]
+
+
+@pytest.mark.parametrize(("question", "value"), REFUSED_TEXT)
+def test_validator_refuses_and_names_the_value(tmp_path: Path, question: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"Validation error for question '{question}'") as refusal:
+        render(tmp_path, **{question: value})
+
+    assert value in str(refusal.value)
+
+
+@pytest.mark.parametrize(("question", "value"), REFUSED_CHOICES)
+def test_invalid_choice_is_refused(tmp_path: Path, question: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"Invalid choice for '{question}'") as refusal:
+        render(tmp_path, **{question: value})
+
+    assert repr(value) in str(refusal.value)
+
+
+def reserved_names(list_name: str) -> set[str]:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT))
+    module = environment.get_template("includes/package_names.jinja").module
+    return set(getattr(module, list_name))
+
+
+def test_every_python_keyword_is_reserved() -> None:
+    keywords = {word for word in keyword.kwlist if word.islower()}
+
+    assert keywords - reserved_names("KEYWORDS") == set()
+
+
+def test_every_standard_library_module_is_reserved() -> None:
+    modules = {name for name in sys.stdlib_module_names if not name.startswith("_")}
+
+    assert modules - reserved_names("STDLIB") == set()
