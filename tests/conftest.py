@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from .helpers import (
-    QUESTIONS,
     install,
     release,
     render,
@@ -47,10 +46,9 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(server.get_uri())
 
 
-# The version whose migration renamed `python_version` to `min_python_version`.
-RENAME_VERSION = next(
-    m["version"] for m in QUESTIONS["_migrations"] if "min_python_version" in m["command"]
-)
+# copier.yml's migration renames `python_version` to `min_python_version` on updates that
+# cross 0.1.0: from a version before it to this one.
+BEFORE_RENAME, LATEST = "v0.0.1", "v0.1.0"
 # A change the newer test version makes to a file no user edit touches.
 TEMPLATE_CHANGE = "# Coverage reports\nhtmlcov/\n"
 
@@ -69,10 +67,10 @@ def template_history(tmp_path_factory: pytest.TempPathFactory) -> TemplateHistor
     """v0.0.1 still names the answer `python_version`; the latest adds TEMPLATE_CHANGE too."""
     template = snapshot_template(tmp_path_factory.mktemp("template-history"))
     originals = undo_answer_rename(template)
-    before_rename = release(template, "v0.0.1")
+    before_rename = release(template, BEFORE_RENAME)
     for path, text in originals.items():
         path.write_text(text)
     with (template / "template" / ".gitignore").open("a") as gitignore:
         gitignore.write(TEMPLATE_CHANGE)
-    latest = release(template, f"v{RENAME_VERSION}")
+    latest = release(template, LATEST)
     return TemplateHistory(template, before_rename, latest)

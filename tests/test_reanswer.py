@@ -15,16 +15,24 @@ SCOPE_CHANGES = [
 
 @pytest.mark.parametrize(("old_scope", "new_scope"), SCOPE_CHANGES)
 def test_new_scope_answer_switches_the_strategy_and_the_suite_passes(
-    template_history: TemplateHistory, tmp_path: Path, old_scope: str, new_scope: str
+    template_history: TemplateHistory,
+    postgres_url: str,
+    tmp_path: Path,
+    old_scope: str,
+    new_scope: str,
 ) -> None:
     history = template_history
-    project = render_at(history.path, history.latest, tmp_path, test_scope=old_scope)
+    project = render_at(
+        history.path, history.latest, tmp_path, project_name="Box Office", test_scope=old_scope
+    )
 
     update(project, history.latest, test_scope=new_scope)
 
-    assert recorded_answers(project)["test_scope"] == new_scope
+    answers = recorded_answers(project)
+    assert (answers["test_scope"], answers["package_name"]) == (new_scope, "box_office")
+    assert sorted(path.name for path in (project / "src").iterdir()) == ["box_office"]
     strategies = sorted(path.name for path in (project / "tests" / "harness").glob("*_scope.py"))
     assert strategies == [f"{new_scope}_scope.py"]
-    result = run_suite(install(project), "-p", "randomly")
+    result = run_suite(install(project), "-p", "randomly", TEST_DATABASE_URL=postgres_url)
     assert_ok(result)
     assert f"isolation: {new_scope} scope" in result.stdout

@@ -50,7 +50,7 @@ def update_leftovers(project: Path) -> list[str]:
 
 
 def test_update_brings_template_changes_and_keeps_user_edits(
-    template_history: TemplateHistory, tmp_path: Path
+    template_history: TemplateHistory, postgres_url: str, tmp_path: Path
 ) -> None:
     history = template_history
     project = render_at(history.path, history.before_rename, tmp_path, test_scope="session")
@@ -63,7 +63,7 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     assert TEMPLATE_CHANGE in (project / ".gitignore").read_text()
     assert USER_TEST in (project / "tests" / "test_health.py").read_text()
     assert update_leftovers(project) == []
-    result = run_suite(install(project), "-p", "randomly", "-v")
+    result = run_suite(install(project), "-p", "randomly", "-v", TEST_DATABASE_URL=postgres_url)
     assert_ok(result)
     assert "test_docs_are_served PASSED" in result.stdout
 
