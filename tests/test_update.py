@@ -17,13 +17,13 @@ from .helpers import (
     update,
 )
 
-USER_TEST = '''
+USER_TEST = """
 
 async def test_docs_are_served(client: AsyncClient) -> None:
     response = await client.get("/docs")
 
     assert response.status_code == 200
-'''
+"""
 CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
 
@@ -34,8 +34,8 @@ def project_files(project: Path) -> dict[str, str]:
         for path in project.rglob("*")
         if path.is_file() and ".git" not in path.relative_to(project).parts
     }
-    answers = files[".copier-answers.yml"].splitlines(keepends=True)
-    files[".copier-answers.yml"] = "".join(l for l in answers if not l.startswith("_commit:"))
+    lines = files[".copier-answers.yml"].splitlines(keepends=True)
+    files[".copier-answers.yml"] = "".join(x for x in lines if not x.startswith("_commit:"))
     return files
 
 
