@@ -1,11 +1,12 @@
 """What `copier copy` writes, for every driver and scope."""
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .helpers import COMBINATIONS, SCOPES, render
+from .helpers import COMBINATIONS, DRIVERS, QUESTIONS, ROOT, SCOPES, render
 
 LEAKS = ("{{", "{%")
 
@@ -60,3 +61,19 @@ def test_package_name_is_derived_from_the_project_name(tmp_path: Path) -> None:
 
     assert (project / "src" / "my_great_shop" / "main.py").is_file()
     assert 'entrypoint = "my_great_shop.main:app"' in (project / "pyproject.toml").read_text()
+
+
+DOCS_URL = QUESTIONS["template_docs_url"]["default"]
+DOCS_LINK = re.compile(re.escape(DOCS_URL) + r"/([\w/-]+\.md)")
+
+
+@pytest.mark.parametrize("db_driver", DRIVERS)
+def test_readme_links_to_pages_of_the_template_docs(tmp_path: Path, db_driver: str) -> None:
+    project = render(tmp_path, db_driver=db_driver)
+
+    linked = DOCS_LINK.findall((project / "README.md").read_text())
+    expected = {"choose-your-scope.md", "troubleshooting.md"}
+    if db_driver != "aiosqlite":
+        expected.add("providers.md")
+    assert expected <= set(linked)
+    assert [page for page in linked if not (ROOT / "docs" / page).is_file()] == []

@@ -133,3 +133,40 @@ def test_a_malformed_url_is_refused_without_a_traceback(installed_project: Proje
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
     assert "TEST_DATABASE_URL is not a database URL" in result.stdout + result.stderr
     assert "INTERNALERROR" not in result.stdout + result.stderr
+
+
+def test_an_unreachable_server_stops_with_a_message(installed_project: Project) -> None:
+    project = installed_project()
+    nowhere = "postgresql://nobody@127.0.0.1:1/postgres"
+
+    result = run_suite(project, TEST_DATABASE_URL=nowhere, TEST_DATABASE_PROVIDER=None)
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    assert "'url' could not start: cannot create a database on" in message
+    assert "Traceback" not in message
+
+
+def test_the_url_wins_over_the_projects_default_provider(
+    installed_project: Project, postgres_url: str
+) -> None:
+    project = installed_project(test_database_provider="embedded")
+
+    result = run_suite(
+        project, "tests/test_health.py", TEST_DATABASE_URL=postgres_url, TEST_DATABASE_PROVIDER=None
+    )
+
+    assert_ok(result)
+    assert "test database: PostgreSQL from TEST_DATABASE_URL" in result.stdout
+
+
+def test_the_url_can_come_from_a_dotenv_file(installed_project: Project, postgres_url: str) -> None:
+    project = installed_project(project_name="Dotenv Check")
+    (project / ".env").write_text(f"TEST_DATABASE_URL={postgres_url}\n")
+
+    result = run_suite(
+        project, "tests/test_health.py", TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None
+    )
+
+    assert_ok(result)
+    assert "test database: PostgreSQL from TEST_DATABASE_URL" in result.stdout
