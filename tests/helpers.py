@@ -45,8 +45,17 @@ def render_from(template: Path, destination: Path, **answers: str) -> Path:
     return destination
 
 
-# Variables by which nox's (or any outer) environment would capture a generated project's `uv`.
-OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
+# Variables by which nox's (or any outer) environment would capture a generated project's `uv`,
+# or (PYTEST_XDIST_*) make a generated suite take itself for one of its own xdist workers.
+OUTER_ENVIRONMENT = {
+    "VIRTUAL_ENV",
+    "UV_PROJECT_ENVIRONMENT",
+    "UV_PYTHON",
+    "PYTHONPATH",
+    "PYTEST_XDIST_WORKER",
+    "PYTEST_XDIST_WORKER_COUNT",
+    "PYTEST_XDIST_TESTRUNUID",
+}
 
 
 def clean_env(**overrides: str | None) -> dict[str, str]:
