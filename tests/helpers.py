@@ -44,13 +44,18 @@ def render_from(template: Path, destination: Path, **answers: str) -> Path:
     return destination
 
 
-# Variables by which nox's (or any outer) environment would capture a generated project's `uv`.
+# Variables by which nox's (or any outer) environment would capture a generated project's `uv`;
+# the outer pytest's PYTEST_* variables (xdist's worker id...) are dropped too.
 OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
 
 
 def clean_env(**overrides: str | None) -> dict[str, str]:
     """The environment for a generated project's commands: no outer virtualenv leaks in."""
-    env = {k: v for k, v in os.environ.items() if k not in OUTER_ENVIRONMENT}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in OUTER_ENVIRONMENT and not k.startswith("PYTEST_")
+    }
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)
