@@ -187,3 +187,17 @@ def test_dockerignore_keeps_local_state_out_but_not_what_the_build_copies(
 
     assert {".env", ".venv", "*.db"} <= set(ignored)
     assert [source for source in copied if any(fnmatch(source, p) for p in ignored)] == []
+
+
+@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+def test_readme_points_the_tests_at_the_port_compose_publishes(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    (published,) = compose(project)["services"]["db"]["ports"]
+
+    host, port, _ = published.split(":")
+    assert (
+        f"TEST_DATABASE_URL=postgresql://postgres:postgres@{host}:{port}/postgres"
+        in (project / "README.md").read_text()
+    )
