@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .conftest import Project
-from .helpers import QUESTIONS, Answer, assert_ok, clean_env, run, toggle_rows
+from .helpers import QUESTIONS, Answer, assert_ok, clean_env, render, run, toggle_rows
 from .readers import schema_errors, yaml_file
 
 GITHUB_WORKFLOW = Path(".github/workflows/ci.yml")
@@ -61,6 +61,11 @@ def test_only_the_chosen_pipeline_is_rendered(
     rendered = [path for path in (GITHUB_WORKFLOW, GITLAB_PIPELINE) if (project / path).exists()]
     assert rendered == PIPELINES[str(answers["ci"])]
     assert (project / ".github").exists() == (answers["ci"] == "github")
+
+
+def test_an_unknown_ci_answer_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'jenkins' is not in"):
+        render(tmp_path, ci="jenkins")
 
 
 @pytest.mark.parametrize("answers", GITHUB)
