@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from .helpers import (
+    Answer,
     install,
     release,
     render,
@@ -21,13 +22,27 @@ Project = Callable[..., Path]
 @pytest.fixture(scope="session")
 def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """Render and `uv sync` a project once per set of answers (per xdist worker)."""
-    cache: dict[tuple[tuple[str, str], ...], Path] = {}
+    cache: dict[tuple[tuple[str, Answer], ...], Path] = {}
 
-    def get(**answers: str) -> Path:
+    def get(**answers: Answer) -> Path:
         key = tuple(sorted(answers.items()))
         if key not in cache:
-            name = "-".join(value for _, value in key) or "defaults"
+            name = "-".join(str(value) for _, value in key) or "defaults"
             cache[key] = install(render(tmp_path_factory.mktemp(name), **answers))
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def rendered_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Render (without installing) a project once per set of answers (per xdist worker)."""
+    cache: dict[tuple[tuple[str, Answer], ...], Path] = {}
+
+    def get(**answers: Answer) -> Path:
+        key = tuple(sorted(answers.items()))
+        if key not in cache:
+            cache[key] = render(tmp_path_factory.mktemp("rendered"), **answers)
         return cache[key]
 
     return get

@@ -27,12 +27,43 @@ COMBINATIONS = [
     pytest.param(driver, scope, id=f"{driver}-{scope}") for driver in DRIVERS for scope in SCOPES
 ]
 
+Answer = str | bool
 
-def render(destination: Path, **answers: str) -> Path:
+# The docker and ci prompts against the driver, pairwise: every pair of values of any two of
+# (db_driver, docker, ci) appears in some row; the scopes rotate so each driver meets each scope.
+TOGGLE_ROWS: list[dict[str, Answer]] = [
+    {"db_driver": "asyncpg", "test_scope": "session", "docker": True, "ci": "github"},
+    {"db_driver": "asyncpg", "test_scope": "function", "docker": False, "ci": "gitlab"},
+    {"db_driver": "asyncpg", "test_scope": "class", "docker": True, "ci": "none"},
+    {"db_driver": "psycopg", "test_scope": "class", "docker": False, "ci": "github"},
+    {"db_driver": "psycopg", "test_scope": "session", "docker": True, "ci": "gitlab"},
+    {"db_driver": "psycopg", "test_scope": "function", "docker": False, "ci": "none"},
+    {"db_driver": "aiosqlite", "test_scope": "function", "docker": True, "ci": "github"},
+    {"db_driver": "aiosqlite", "test_scope": "session", "docker": False, "ci": "gitlab"},
+    {"db_driver": "aiosqlite", "test_scope": "class", "docker": True, "ci": "none"},
+]
+
+
+def answers_id(answers: dict[str, Answer]) -> str:
+    """`asyncpg-session-docker-github`, `psycopg-function-nodocker-none`..."""
+    docker = "docker" if answers["docker"] else "nodocker"
+    return f"{answers['db_driver']}-{answers['test_scope']}-{docker}-{answers['ci']}"
+
+
+def toggle_rows(**selected: Answer) -> list[Any]:
+    """The TOGGLE_ROWS whose answers include `selected`, as pytest params with readable ids."""
+    return [
+        pytest.param(row, id=answers_id(row))
+        for row in TOGGLE_ROWS
+        if all(row[key] == value for key, value in selected.items())
+    ]
+
+
+def render(destination: Path, **answers: Answer) -> Path:
     return render_from(ROOT, destination, **answers)
 
 
-def render_from(template: Path, destination: Path, **answers: str) -> Path:
+def render_from(template: Path, destination: Path, **answers: Answer) -> Path:
     run_copy(
         str(template),
         destination,
@@ -45,22 +76,18 @@ def render_from(template: Path, destination: Path, **answers: str) -> Path:
     return destination
 
 
-# Variables by which nox's (or any outer) environment would capture a generated project's `uv`,
-# or (PYTEST_XDIST_*) make a generated suite take itself for one of its own xdist workers.
-OUTER_ENVIRONMENT = {
-    "VIRTUAL_ENV",
-    "UV_PROJECT_ENVIRONMENT",
-    "UV_PYTHON",
-    "PYTHONPATH",
-    "PYTEST_XDIST_WORKER",
-    "PYTEST_XDIST_WORKER_COUNT",
-    "PYTEST_XDIST_TESTRUNUID",
-}
+# Variables by which nox's (or any outer) environment would capture a generated project's `uv`;
+# the outer pytest's PYTEST_* variables (xdist's worker id...) are dropped too.
+OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
 
 
 def clean_env(**overrides: str | None) -> dict[str, str]:
     """The environment for a generated project's commands: no outer virtualenv leaks in."""
-    env = {k: v for k, v in os.environ.items() if k not in OUTER_ENVIRONMENT}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in OUTER_ENVIRONMENT and not k.startswith("PYTEST_")
+    }
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .helpers import COMBINATIONS, DRIVERS, QUESTIONS, ROOT, SCOPES, render
+from .conftest import Project
+from .helpers import COMBINATIONS, DRIVERS, QUESTIONS, ROOT, SCOPES, Answer, render, toggle_rows
 
 LEAKS = ("{{", "{%")
 
@@ -15,20 +16,31 @@ def rendered_files(project: Path) -> list[Path]:
     return [path for path in project.rglob("*") if path.is_file() and ".git" not in path.parts]
 
 
+def has_jinja(path: Path) -> bool:
+    return (
+        path.suffix == ".jinja"
+        or any(marker in path.name for marker in LEAKS)
+        or any(marker in path.read_text() for marker in LEAKS)
+    )
+
+
 @pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
 def test_no_jinja_leaks_into_rendered_files(
     tmp_path: Path, db_driver: str, test_scope: str
 ) -> None:
     project = render(tmp_path, db_driver=db_driver, test_scope=test_scope)
 
-    leaks = [
-        str(path.relative_to(project))
-        for path in rendered_files(project)
-        if path.suffix == ".jinja"
-        or any(marker in path.name for marker in LEAKS)
-        or any(marker in path.read_text() for marker in LEAKS)
-    ]
+    leaks = [str(path.relative_to(project)) for path in rendered_files(project) if has_jinja(path)]
     assert leaks == []
+
+
+@pytest.mark.parametrize("answers", toggle_rows())
+def test_no_jinja_leaks_with_any_docker_and_ci_answer(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+
+    assert [path for path in rendered_files(project) if has_jinja(path)] == []
 
 
 @pytest.mark.parametrize("test_scope", SCOPES)

@@ -1,0 +1,87 @@
+"""Files every generated project gets for its developers: pre-commit hooks, .env.example."""
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import Project
+from .helpers import Answer, toggle_rows
+from .readers import settings_fields, yaml_file
+
+PACKAGE = "ticketing_service"
+
+
+def hooks(project: Path) -> dict[str, dict[str, Any]]:
+    config = yaml_file(project / ".pre-commit-config.yaml")
+    return {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+
+
+def needs_whitespace_fixes(text: str) -> bool:
+    """What end-of-file-fixer or trailing-whitespace would change (they leave empty files be)."""
+    lines = text.splitlines()
+    return bool(text) and (
+        not text.endswith("\n") or text.endswith("\n\n") or any(x != x.rstrip() for x in lines)
+    )
+
+
+def test_pre_commit_config_is_valid(rendered_project: Project) -> None:
+    project = rendered_project()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pre_commit_runs_ruff_mypy_and_the_merge_conflict_check(rendered_project: Project) -> None:
+    found = hooks(rendered_project())
+
+    assert {"ruff-check", "ruff-format", "mypy", "check-merge-conflict"} <= set(found)
+
+
+def test_pre_commit_mypy_runs_in_the_project_environment(rendered_project: Project) -> None:
+    mypy = hooks(rendered_project())["mypy"]
+
+    assert (mypy["entry"], mypy["language"]) == ("uv run mypy", "system")
+    assert mypy["pass_filenames"] is False
+
+
+@pytest.mark.parametrize("answers", toggle_rows())
+def test_rendered_files_already_satisfy_the_whitespace_hooks(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    """end-of-file-fixer and trailing-whitespace would change nothing in a fresh project."""
+    project = rendered_project(**answers)
+
+    offending = [
+        str(path.relative_to(project))
+        for path in project.rglob("*")
+        if path.is_file() and needs_whitespace_fixes(path.read_text())
+    ]
+    assert offending == []
+
+
+def test_env_file_is_git_ignored_and_never_rendered(rendered_project: Project) -> None:
+    project = rendered_project()
+
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    assert not (project / ".env").exists()
+
+
+@pytest.mark.parametrize("db_driver", ["asyncpg", "aiosqlite"])
+def test_env_example_documents_every_setting(rendered_project: Project, db_driver: str) -> None:
+    project = rendered_project(db_driver=db_driver)
+    example = (project / ".env.example").read_text()
+
+    documented = {line.lstrip("# ").partition("=")[0] for line in example.splitlines()}
+    fields = settings_fields(project, PACKAGE)
+    assert fields
+    assert [field for field in fields if field.upper() not in documented] == []

@@ -1,0 +1,203 @@
+"""The docker prompt: a Dockerfile and a compose.yaml that fit the service they ship.
+
+Nothing here builds an image (no Docker engine on CI); test_docker_build_steps.py runs the
+Dockerfile's build steps and healthcheck without one.
+"""
+
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import Project
+from .helpers import Answer, toggle_rows
+from .readers import (
+    arguments_of,
+    dockerfile_stages,
+    exec_form,
+    pyproject,
+    route_paths,
+    schema_errors,
+    settings_fields,
+    yaml_file,
+)
+
+PACKAGE = "ticketing_service"
+DOCKER = toggle_rows(docker=True)
+POSTGRES_DOCKER = toggle_rows(docker=True, db_driver="asyncpg") + toggle_rows(
+    docker=True, db_driver="psycopg"
+)
+SQLITE_DOCKER = toggle_rows(docker=True, db_driver="aiosqlite")
+CONTAINER_FILES = ["Dockerfile", ".dockerignore", "compose.yaml"]
+
+
+def compose(project: Path) -> dict[str, Any]:
+    document: dict[str, Any] = yaml_file(project / "compose.yaml")
+    return document
+
+
+def runtime_stage(project: Path) -> list[Any]:
+    return list(dockerfile_stages(project).values())[-1]
+
+
+@pytest.mark.parametrize("answers", toggle_rows(docker=False))
+def test_without_docker_no_container_file_is_rendered(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+
+    assert [name for name in CONTAINER_FILES if (project / name).exists()] == []
+
+
+@pytest.mark.parametrize("answers", DOCKER)
+def test_compose_file_follows_the_compose_specification(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+
+    assert schema_errors(project / "compose.yaml", "vendor.compose-spec") == ""
+
+
+@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+def test_compose_starts_the_app_once_postgres_is_healthy(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    services = compose(rendered_project(**answers))["services"]
+
+    assert set(services) == {"app", "db"}
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert services["app"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+
+
+@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+def test_compose_app_connects_to_the_database_compose_creates(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    services = compose(rendered_project(**answers))["services"]
+
+    url = urlsplit(services["app"]["environment"]["DATABASE_URL"])
+    database = services["db"]["environment"]
+    assert url.scheme == "postgresql"
+    assert (url.hostname, url.port) == ("db", 5432)
+    assert (url.username, url.password) == (
+        database["POSTGRES_USER"],
+        database["POSTGRES_PASSWORD"],
+    )
+    assert url.path == f"/{database['POSTGRES_DB']}"
+
+
+@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+def test_compose_keeps_postgres_data_in_a_named_volume(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    document = compose(rendered_project(**answers))
+
+    volume, _, target = document["services"]["db"]["volumes"][0].partition(":")
+    assert volume in document["volumes"]
+    assert target == "/var/lib/postgresql/data"
+
+
+@pytest.mark.parametrize("answers", SQLITE_DOCKER)
+def test_compose_keeps_the_sqlite_file_in_a_named_volume(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    document = compose(rendered_project(**answers))
+    app = document["services"]["app"]
+
+    assert set(document["services"]) == {"app"}
+    volume, _, target = app["volumes"][0].partition(":")
+    assert volume in document["volumes"]
+    database_file = Path(app["environment"]["DATABASE_URL"].removeprefix("sqlite+aiosqlite:///"))
+    assert database_file.parent == Path(target)
+
+
+@pytest.mark.parametrize("answers", DOCKER)
+def test_image_and_compose_set_only_settings_the_service_reads(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    image_env = " ".join(arguments_of(runtime_stage(project), "ENV"))
+    compose_env = compose(project)["services"]["app"]["environment"]
+
+    fields = settings_fields(project, PACKAGE)
+    assert "DATABASE_URL=" in image_env
+    assert "database_url" in fields
+    assert [name for name in compose_env if name.lower() not in fields] == []
+
+
+@pytest.mark.parametrize("answers", DOCKER)
+def test_dockerfile_builds_in_stages_and_runs_as_a_non_root_user(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    stages = dockerfile_stages(rendered_project(**answers))
+    runtime = list(stages.values())[-1]
+
+    assert len(stages) >= 2
+    assert any(copy.startswith("--from=builder") for copy in arguments_of(runtime, "COPY"))
+    users = arguments_of(runtime, "USER")
+    assert users
+    assert users[-1] not in {"root", "0"}
+
+
+@pytest.mark.parametrize("answers", DOCKER)
+def test_dockerfile_serves_the_pyproject_entrypoint(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    (cmd,) = arguments_of(runtime_stage(project), "CMD")
+    command = exec_form(cmd)
+
+    assert command[:2] == ["fastapi", "run"]
+    entrypoint = command[command.index("--entrypoint") + 1]
+    assert entrypoint == pyproject(project)["tool"]["fastapi"]["entrypoint"]
+    assert command[command.index("--port") + 1] == arguments_of(runtime_stage(project), "EXPOSE")[0]
+
+
+@pytest.mark.parametrize("answers", DOCKER)
+def test_dockerfile_healthcheck_asks_the_health_route_on_the_served_port(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    (healthcheck,) = arguments_of(runtime_stage(project), "HEALTHCHECK")
+    (port,) = arguments_of(runtime_stage(project), "EXPOSE")
+
+    command = " ".join(exec_form(healthcheck))
+    assert f"http://127.0.0.1:{port}/health'" in command
+    assert "/health" in route_paths(project, PACKAGE)
+
+
+@pytest.mark.parametrize("answers", DOCKER)
+def test_dockerignore_keeps_local_state_out_but_not_what_the_build_copies(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    ignored = [
+        line.rstrip("/")
+        for line in (project / ".dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    copied = [
+        source
+        for arguments in arguments_of(dockerfile_stages(project)["builder"], "COPY")
+        if not arguments.startswith("--")
+        for source in arguments.split()[:-1]
+    ]
+
+    assert {".env", ".venv", "*.db"} <= set(ignored)
+    assert [source for source in copied if any(fnmatch(source, p) for p in ignored)] == []
+
+
+@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+def test_readme_points_the_tests_at_the_port_compose_publishes(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    (published,) = compose(project)["services"]["db"]["ports"]
+
+    host, port, _ = published.split(":")
+    assert (
+        f"TEST_DATABASE_URL=postgresql://postgres:postgres@{host}:{port}/postgres"
+        in (project / "README.md").read_text()
+    )
