@@ -1,4 +1,4 @@
-"""Sessions for working on the template: `nox -s tests`, `nox -s demo`, `nox -s lint`."""
+"""Sessions for working on the template: `nox -s tests`, `lint`, `demo`, and `bench`."""
 
 import time
 from pathlib import Path
@@ -37,7 +37,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy on the template's own code."""
-    install_dev(session)
+    # The bench group too, so that mypy sees matplotlib and the benchmark's other imports.
+    session.run_install("uv", "sync", "--only-group=dev", "--only-group=bench")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -60,3 +61,10 @@ def demo(session: nox.Session) -> None:
     session.chdir(DEMO_DIR)
     session.run("uv", "sync", env=OWN_ENVIRONMENT, external=True)
     session.run("uv", "run", "fastapi", "dev", *session.posargs, env=OWN_ENVIRONMENT, external=True)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure each strategy's cost per test; rewrite docs/benchmarks/ (not run by default)."""
+    session.run_install("uv", "sync", "--only-group=bench")
+    session.run("python", "-m", "bench.run", *session.posargs)
