@@ -1,6 +1,7 @@
 """Run one generated suite with the timing plugin and turn its durations into per-test figures."""
 
 import json
+import resource
 import subprocess
 import tempfile
 import time
@@ -50,10 +51,12 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         # /tmp/pytest-of-<user>, which can lock the embedded server's system user out of its data.
         basetemp = Path(scratch) / "basetemp"
         command += ["-q", "-n", str(run.workers), f"--basetemp={basetemp}", run.test_path]
+        cpu_before = children_cpu_s()
         spawned_at = time.time()
         started = time.perf_counter()
         result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         wall_s = time.perf_counter() - started
+        cpu_s = children_cpu_s() - cpu_before
         if result.returncode != 0 or not timings_file.exists():
             raise SuiteFailedError(
                 f"{run} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -62,7 +65,19 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
     tests = timings["tests"]
     if len(tests) != run.tests:
         raise SuiteFailedError(f"{run} ran {len(tests)} tests, expected {run.tests}")
-    return {**vars(run), **per_test_figures(tests), **startup_figures(timings, spawned_at, wall_s)}
+    return {
+        **vars(run),
+        **per_test_figures(tests),
+        **startup_figures(timings, spawned_at, wall_s),
+        "pytest_cpu_s": cpu_s,
+    }
+
+
+def children_cpu_s() -> float:
+    """CPU seconds used so far by finished child processes (pytest and its xdist workers; the
+    database server's processes are not ours and are not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def per_test_figures(tests: list[dict[str, Any]]) -> dict[str, float]:

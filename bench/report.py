@@ -53,13 +53,15 @@ def where_and_when(results: dict[str, Any]) -> str:
     machine = results["machine"]
     server = machine["url_server"]
     load = ", ".join(str(value) for value in machine["load_average_at_start"])
+    load_end = ", ".join(str(value) for value in results.get("load_average_at_end", []))
     text = (
         f"Measured {machine['measured_at']} on {machine['cpu']}, {machine['cores']} cores "
         f"({machine['platform']}), Python {machine['python'].split()[0]}. "
         f"URL provider: PostgreSQL {server['server_version']} on loopback "
         f"(fsync={server['fsync']}, synchronous_commit={server['synchronous_commit']}); "
         f"embedded provider: {machine['embedded_server']}. "
-        f"Load average at start: {load}. The whole run took {results['duration_s']:.0f} s."
+        f"Load average (1, 5, 15 min) at start: {load}; at end: {load_end}. "
+        f"The whole run took {results['duration_s']:.0f} s."
     )
     if results.get("note"):
         text += f" Note: {results['note']}"
@@ -147,9 +149,13 @@ def xdist_table(results: dict[str, Any]) -> str:
                 f"{serial['wall_s']:.1f}",
                 f"{parallel['wall_s']:.1f}",
                 f"{serial['wall_s'] / parallel['wall_s']:.2f}x",
+                f"{serial['pytest_cpu_s']:.1f}",
+                f"{parallel['pytest_cpu_s']:.1f}",
             ]
         )
-    return table(["strategy (asyncpg)", "N", "-n 0 s", "-n 2 s", "speed-up"], rows)
+    header = ["strategy (asyncpg)", "N", "-n 0 s", "-n 2 s", "speed-up"]
+    header += ["pytest CPU s, -n 0", "pytest CPU s, -n 2"]
+    return table(header, rows)
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -189,6 +195,9 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             startup_table(results),
             "## pytest-xdist",
+            "",
+            "Wall time of the whole `uv run pytest` run (start-up included), and the CPU time "
+            "its processes used (uv, pytest, xdist workers; the PostgreSQL server not included).",
             "",
             xdist_table(results),
         ]

@@ -93,6 +93,7 @@ def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
         "runs": measured,
         "startup": startup,
         "duration_s": time.perf_counter() - started,
+        "load_average_at_end": [round(load, 2) for load in os.getloadavg()],
     }
 
 
