@@ -51,12 +51,14 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         # /tmp/pytest-of-<user>, which can lock the embedded server's system user out of its data.
         basetemp = Path(scratch) / "basetemp"
         command += ["-q", "-n", str(run.workers), f"--basetemp={basetemp}", run.test_path]
-        cpu_before = children_cpu_s()
+        cpu_before, machine_before = children_cpu_s(), machine_cpu_ticks()
         spawned_at = time.time()
         started = time.perf_counter()
         result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         wall_s = time.perf_counter() - started
         cpu_s = children_cpu_s() - cpu_before
+        ticks = zip(machine_cpu_ticks(), machine_before, strict=True)
+        machine = [after - before for after, before in ticks]
         if result.returncode != 0 or not timings_file.exists():
             raise SuiteFailedError(
                 f"{run} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
@@ -70,6 +72,7 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         **per_test_figures(tests),
         **startup_figures(timings, spawned_at, wall_s),
         "pytest_cpu_s": cpu_s,
+        **machine_figures(*machine),
     }
 
 
@@ -101,4 +104,18 @@ def startup_figures(timings: dict[str, Any], spawned_at: float, wall_s: float) -
         # Under pytest-xdist the controller runs no test, so it sees no first call.
         "time_to_first_test_s": None if first_call_at is None else first_call_at - spawned_at,
         "first_setup_ms": 1000 * timings["tests"][0]["setup"],
+    }
+
+
+def machine_cpu_ticks() -> tuple[int, int, int]:
+    """All cores since boot, from /proc/stat: (total, idle, waiting for I/O) in clock ticks."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields[:8]), fields[3], fields[4]
+
+
+def machine_figures(total: int, idle: int, iowait: int) -> dict[str, float]:
+    """How busy the whole machine was during a run (every process, ours or not), in percent."""
+    return {
+        "machine_busy_pct": 100 * (total - idle - iowait) / total,
+        "machine_iowait_pct": 100 * iowait / total,
     }

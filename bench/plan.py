@@ -21,48 +21,50 @@ REFERENCE_DRIVERS = {
 @dataclass(frozen=True)
 class Sizes:
     small: int  # every strategy x driver, and the references
-    large: int  # session and function on every driver, and the xdist comparison
+    large: int  # session and function on the PostgreSQL drivers, and the xdist comparison
     server_per_test: int  # a server per test costs seconds a test
-    startup_repeats: int
+    repeats: int  # rounds of the runs at N = small and of the start-up runs; the median counts
 
 
-FULL = Sizes(small=100, large=1000, server_per_test=10, startup_repeats=3)
-QUICK = Sizes(small=20, large=50, server_per_test=10, startup_repeats=1)
+FULL = Sizes(small=100, large=1000, server_per_test=10, repeats=3)
+QUICK = Sizes(small=20, large=50, server_per_test=10, repeats=1)
 
 
 def reference_path(name: str) -> str:
     return f"tests/reference_{name}"
 
 
-def strategy_runs(sizes: Sizes) -> list[Run]:
-    small = [Run(scope, driver, sizes.small) for scope in SCOPES for driver in DRIVERS]
-    large = [
-        Run(scope, driver, sizes.large) for scope in ("function", "session") for driver in DRIVERS
-    ]
-    return small + large
+def reference_run(name: str, driver: str, tests: int) -> Run:
+    return Run(name, driver, tests, test_path=reference_path(name))
 
 
-def reference_runs(sizes: Sizes) -> list[Run]:
-    return [
-        Run(
-            name,
-            driver,
-            sizes.server_per_test if name == "server_per_test" else sizes.small,
-            test_path=reference_path(name),
-        )
+def repeated_runs(sizes: Sizes) -> list[Run]:
+    """Cheap runs, measured in several interleaved rounds so that a busy moment hits one only."""
+    ours = [Run(scope, driver, sizes.small) for scope in SCOPES for driver in DRIVERS]
+    references = [
+        reference_run(name, driver, sizes.small)
         for name, drivers in REFERENCE_DRIVERS.items()
         for driver in drivers
+        if name != "server_per_test"
     ]
+    return ours + references
 
 
-def xdist_runs(sizes: Sizes) -> list[Run]:
-    return [Run(scope, "asyncpg", sizes.large, workers=2) for scope in ("function", "session")]
+def single_runs(sizes: Sizes) -> list[Run]:
+    """Costly runs, measured once."""
+    large = [
+        Run(scope, driver, sizes.large)
+        for scope in ("function", "session")
+        for driver in POSTGRES_DRIVERS
+    ]
+    server = [
+        reference_run("server_per_test", driver, sizes.server_per_test)
+        for driver in REFERENCE_DRIVERS["server_per_test"]
+    ]
+    xdist = [Run(scope, "asyncpg", sizes.large, workers=2) for scope in ("function", "session")]
+    return large + server + xdist
 
 
-def startup_runs(sizes: Sizes, providers: list[str]) -> list[Run]:
+def startup_runs(providers: list[str]) -> list[Run]:
     driver, scope = DEFAULT
-    return [
-        Run(scope, driver, tests=10, provider=provider)
-        for _ in range(sizes.startup_repeats)
-        for provider in providers
-    ]
+    return [Run(scope, driver, tests=10, provider=provider) for provider in providers]

@@ -90,9 +90,11 @@ def cost_table(results: dict[str, Any]) -> str:
                 f"{run['fixture_ms']:.2f}",
                 f"{run['call_ms']:.1f}",
                 f"{run['wall_s']:.1f}",
+                f"{run['machine_busy_pct']:.0f}",
             ]
         )
     header = ["strategy", "driver", "N", "ms per test", "fixtures ms", "test body ms", "run s"]
+    header += ["machine busy %"]
     return table(header, rows)
 
 
@@ -149,12 +151,13 @@ def xdist_table(results: dict[str, Any]) -> str:
                 f"{serial['wall_s']:.1f}",
                 f"{parallel['wall_s']:.1f}",
                 f"{serial['wall_s'] / parallel['wall_s']:.2f}x",
-                f"{serial['pytest_cpu_s']:.1f}",
-                f"{parallel['pytest_cpu_s']:.1f}",
+                f"{serial['pytest_cpu_s']:.1f} / {parallel['pytest_cpu_s']:.1f}",
+                f"{serial['machine_busy_pct']:.0f} / {parallel['machine_busy_pct']:.0f}",
+                f"{serial['machine_iowait_pct']:.0f} / {parallel['machine_iowait_pct']:.0f}",
             ]
         )
     header = ["strategy (asyncpg)", "N", "-n 0 s", "-n 2 s", "speed-up"]
-    header += ["pytest CPU s, -n 0", "pytest CPU s, -n 2"]
+    header += ["pytest CPU s (-n 0 / -n 2)", "machine busy %", "machine I/O wait %"]
     return table(header, rows)
 
 
@@ -177,9 +180,10 @@ def markdown(results: dict[str, Any]) -> str:
             "Mean over the run, from pytest's own durations; the first test (session start, "
             "first imports) and the last teardown (session end) are left out. "
             "Test body = the test's call phase: four requests through the app. "
-            f"N = {sizes['small']} for every "
-            f"strategy and driver, N = {sizes['large']} for session and function; the fresh "
-            f"server per test runs at N = {sizes['server_per_test']}.",
+            f"N = {sizes['small']} for every strategy and driver (the round with the median "
+            f"ms per test of {sizes['repeats']} interleaved rounds), N = {sizes['large']} for "
+            "session and function on the PostgreSQL drivers and the fresh server per test at "
+            f"N = {sizes['server_per_test']} (one run each).",
             "",
             cost_table(results),
             "## Our strategies against the references",
@@ -190,14 +194,15 @@ def markdown(results: dict[str, Any]) -> str:
             ratio_table(results),
             "## Start-up by provider",
             "",
-            f"asyncpg + session (the default answers), {sizes['startup_repeats']} run(s) each. "
+            f"asyncpg + session (the default answers), {sizes['repeats']} run(s) each. "
             "Time to first test: from spawning `uv run pytest` to the first test's call.",
             "",
             startup_table(results),
             "## pytest-xdist",
             "",
-            "Wall time of the whole `uv run pytest` run (start-up included), and the CPU time "
-            "its processes used (uv, pytest, xdist workers; the PostgreSQL server not included).",
+            "Wall time of the whole `uv run pytest` run (start-up included); the CPU time its "
+            "processes used (uv, pytest, xdist workers; not the PostgreSQL server); and how busy "
+            "all cores of the machine were meanwhile, every process counted (from /proc/stat).",
             "",
             xdist_table(results),
         ]

@@ -71,6 +71,21 @@ def measure_all(projects: Projects, runs: Iterable[Run], server_url: str) -> lis
     return results
 
 
+def measure_rounds(
+    projects: Projects, runs: list[Run], server_url: str, repeats: int
+) -> list[list[dict[str, Any]]]:
+    return [measure_all(projects, runs, server_url) for _ in range(repeats)]
+
+
+def median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the median ms per test, and every round's figure beside it."""
+    ordered = sorted(results, key=lambda result: result["per_test_ms"])
+    return {
+        **ordered[len(ordered) // 2],
+        "rounds_per_test_ms": [result["per_test_ms"] for result in results],
+    }
+
+
 def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
     server_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER_URL
     not_measured = {"testcontainers": reason} if (reason := docker_reason()) else {}
@@ -81,9 +96,13 @@ def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
         projects = prepare_projects(Path(workdir))
         machine = describe_machine(server_url, projects[plan.DEFAULT])
         log(f"measuring against {server_url}: {machine['url_server']}")
-        runs = plan.strategy_runs(sizes) + plan.reference_runs(sizes) + plan.xdist_runs(sizes)
-        measured = measure_all(projects, runs, server_url)
-        startup = measure_all(projects, plan.startup_runs(sizes, providers), server_url)
+        rounds = measure_rounds(projects, plan.repeated_runs(sizes), server_url, sizes.repeats)
+        measured = [median_run(list(results)) for results in zip(*rounds, strict=True)]
+        measured += measure_all(projects, plan.single_runs(sizes), server_url)
+        startup_rounds = measure_rounds(
+            projects, plan.startup_runs(providers), server_url, sizes.repeats
+        )
+        startup = [result for results in startup_rounds for result in results]
     return {
         "machine": machine,
         "note": note,
