@@ -11,6 +11,7 @@ DEFAULT = ("asyncpg", "session")  # the template's default answers: start-up is 
 
 # Reference strategies: which drivers they run on. The costly two run on asyncpg only.
 REFERENCE_DRIVERS = {
+    "no_isolation": POSTGRES_DRIVERS,  # a baseline: what every strategy pays anyway
     "new_engine_per_test": POSTGRES_DRIVERS,
     "truncate_after_test": POSTGRES_DRIVERS,
     "template_clone_per_test": ("asyncpg",),

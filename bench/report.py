@@ -10,6 +10,7 @@ from .plan import DRIVERS, POSTGRES_DRIVERS, REFERENCE_DRIVERS
 from .targets import find
 
 LABELS = {
+    "no_isolation": "baseline: no isolation",
     "session": "session (SAVEPOINT rollback)",
     "class": "class (schema per class)",
     "function": "function (tables per test)",
@@ -19,6 +20,7 @@ LABELS = {
     "server_per_test": "ref: fresh server per test",
 }
 CHART_LABELS = {
+    "no_isolation": "baseline:\nno isolation",
     "session": "session\n(SAVEPOINT rollback)",
     "class": "class\n(schema per class)",
     "function": "function\n(tables per test)",
@@ -28,8 +30,9 @@ CHART_LABELS = {
     "server_per_test": "ref: fresh server\nper test",
 }
 OURS = ("session", "class", "function")
-REFERENCES = tuple(REFERENCE_DRIVERS)
-CHART_ORDER = OURS + REFERENCES
+BASELINE = "no_isolation"
+REFERENCES = tuple(name for name in REFERENCE_DRIVERS if name != BASELINE)
+CHART_ORDER = (BASELINE, *OURS, *REFERENCES)
 DOCS_START = "<!-- bench-results:start -->"
 DOCS_END = "<!-- bench-results:end -->"
 
@@ -218,7 +221,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
         and run["tests"]
         == (sizes["server_per_test"] if run["strategy"] == "server_per_test" else sizes["small"])
     ]
-    figure = Figure(figsize=(11, 5.5))
+    figure = Figure(figsize=(12, 5.5))
     axes = figure.subplots()
     width = 0.8 / len(DRIVERS)
     for offset, driver in enumerate(DRIVERS):

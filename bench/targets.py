@@ -35,6 +35,8 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     runs, sizes = results["runs"], results["sizes"]
     large, small = sizes["large"], sizes["small"]
     session = find(runs, strategy="session", driver="asyncpg", tests=large)
+    session_small = find(runs, strategy="session", driver="asyncpg", tests=small)
+    baseline = find(runs, strategy="no_isolation", driver="asyncpg", tests=small)
     function = find(runs, strategy="function", driver="asyncpg", tests=large)
     function_small = find(runs, strategy="function", driver="asyncpg", tests=small)
     new_engine = find(runs, strategy="new_engine_per_test", driver="asyncpg", tests=small)
@@ -43,9 +45,10 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     verdicts = [
         Verdict(
             "session fixture overhead <= 1 ms a test (asyncpg)",
-            f"{session['fixture_ms']:.2f} ms",
+            f"{session['fixture_ms']:.2f} ms (N = {small}: {session_small['fixture_ms']:.2f} ms; "
+            f"no-isolation baseline: {baseline['fixture_ms']:.2f} ms)",
             session["fixture_ms"] <= 1.0,
-            f"setup + teardown per test, N = {large}",
+            f"setup + teardown per test, N = {large}; the baseline is what any strategy pays",
         ),
         Verdict(
             'function >= 2x cheaper per test than "new engine + drop/create per test"',

@@ -11,6 +11,7 @@ from ..scaled_tests import write_scaled_module
 
 HERE = Path(__file__).parent
 REFERENCES = (
+    "no_isolation",
     "new_engine_per_test",
     "truncate_after_test",
     "template_clone_per_test",
