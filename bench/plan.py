@@ -24,7 +24,7 @@ class Sizes:
     small: int  # every strategy x driver, and the references
     large: int  # session and function on the PostgreSQL drivers, and the xdist comparison
     server_per_test: int  # a server per test costs seconds a test
-    repeats: int  # rounds of the runs at N = small and of the start-up runs; the median counts
+    repeats: int  # rounds of the runs at N = small (the fastest counts) and of the start-up runs
 
 
 FULL = Sizes(small=100, large=1000, server_per_test=10, repeats=3)

@@ -183,8 +183,9 @@ def markdown(results: dict[str, Any]) -> str:
             "Mean over the run, from pytest's own durations; the first test (session start, "
             "first imports) and the last teardown (session end) are left out. "
             "Test body = the test's call phase: four requests through the app. "
-            f"N = {sizes['small']} for every strategy and driver (the round with the median "
-            f"ms per test of {sizes['repeats']} interleaved rounds), N = {sizes['large']} for "
+            f"N = {sizes['small']} for every strategy and driver (the fastest of "
+            f"{sizes['repeats']} interleaved rounds; all rounds are in results.json), "
+            f"N = {sizes['large']} for "
             "session and function on the PostgreSQL drivers and the fresh server per test at "
             f"N = {sizes['server_per_test']} (one run each).",
             "",
