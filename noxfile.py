@@ -1,4 +1,4 @@
-"""Sessions for working on the template: `nox -s tests`, `nox -s demo`, `nox -s lint`."""
+"""Sessions for working on the template: `nox -s tests`, `lint`, `demo`, and `bench`."""
 
 import time
 from pathlib import Path
@@ -37,7 +37,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy on the template's own code."""
-    install_dev(session)
+    # The bench group too, so that mypy sees matplotlib and the benchmark's other imports.
+    session.run_install("uv", "sync", "--only-group=dev", "--only-group=bench")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -76,3 +77,10 @@ def docs(session: nox.Session) -> None:
         # Material prints an end-of-life notice on every build; it is not about these docs.
         env={"NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure each strategy's cost per test; rewrite docs/benchmarks/ (not run by default)."""
+    session.run_install("uv", "sync", "--only-group=bench")
+    session.run("python", "-m", "bench.run", *session.posargs)

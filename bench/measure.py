@@ -1,0 +1,121 @@
+"""Run one generated suite with the timing plugin and turn its durations into per-test figures."""
+
+import json
+import resource
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from .projects import clean_env
+
+PLUGINS = Path(__file__).resolve().parent / "pytest_plugins"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One pytest run: which strategy, on which driver and provider, with how many tests."""
+
+    strategy: str
+    driver: str
+    tests: int
+    workers: int = 0
+    provider: str = "url"
+    test_path: str = "tests/test_bench_scaled.py"
+
+
+class SuiteFailedError(RuntimeError):
+    """A benchmarked suite did not pass: its timings would mean nothing."""
+
+
+def provider_env(provider: str, server_url: str) -> dict[str, str]:
+    if provider == "url":
+        return {"TEST_DATABASE_URL": server_url}
+    return {"TEST_DATABASE_PROVIDER": provider}
+
+
+def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        timings_file = Path(scratch) / "timings.json"
+        env = clean_env(
+            BENCH_TESTS=str(run.tests),
+            BENCH_TIMINGS_FILE=str(timings_file),
+            PYTHONPATH=str(PLUGINS),
+            **provider_env(run.provider, server_url),
+        )
+        command = ["uv", "run", "--no-sync", "pytest", "-p", "bench_timing", "-p", "no:randomly"]
+        # A base temp of our own: a pytest process starting elsewhere resets the permissions of
+        # /tmp/pytest-of-<user>, which can lock the embedded server's system user out of its data.
+        basetemp = Path(scratch) / "basetemp"
+        command += ["-q", "-n", str(run.workers), f"--basetemp={basetemp}", run.test_path]
+        cpu_before, machine_before = children_cpu_s(), machine_cpu_ticks()
+        spawned_at = time.time()
+        started = time.perf_counter()
+        result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        wall_s = time.perf_counter() - started
+        cpu_s = children_cpu_s() - cpu_before
+        ticks = zip(machine_cpu_ticks(), machine_before, strict=True)
+        machine = [after - before for after, before in ticks]
+        if result.returncode != 0 or not timings_file.exists():
+            raise SuiteFailedError(
+                f"{run} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
+        timings = json.loads(timings_file.read_text())
+    tests = timings["tests"]
+    if len(tests) != run.tests:
+        raise SuiteFailedError(f"{run} ran {len(tests)} tests, expected {run.tests}")
+    return {
+        **vars(run),
+        **per_test_figures(tests),
+        **startup_figures(timings, spawned_at, wall_s),
+        "pytest_cpu_s": cpu_s,
+        **machine_figures(*machine),
+    }
+
+
+def children_cpu_s() -> float:
+    """CPU seconds used so far by finished child processes (pytest and its xdist workers; the
+    database server's processes are not ours and are not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def per_test_figures(tests: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean ms per test, leaving out the first test (its setup starts the session: server,
+    database, first imports; reported as start-up) and the last teardown (the session's end)."""
+    fixture_ms = 1000 * (
+        mean(t["setup"] for t in tests[1:]) + mean(t["teardown"] for t in tests[:-1])
+    )
+    call_ms = 1000 * mean(t["call"] for t in tests[1:])
+    return {
+        "per_test_ms": fixture_ms + call_ms,
+        "fixture_ms": fixture_ms,
+        "call_ms": call_ms,
+    }
+
+
+def startup_figures(timings: dict[str, Any], spawned_at: float, wall_s: float) -> dict[str, Any]:
+    first_call_at = timings["first_call_at"]
+    return {
+        "wall_s": wall_s,
+        # Under pytest-xdist the controller runs no test, so it sees no first call.
+        "time_to_first_test_s": None if first_call_at is None else first_call_at - spawned_at,
+        "first_setup_ms": 1000 * timings["tests"][0]["setup"],
+    }
+
+
+def machine_cpu_ticks() -> tuple[int, int, int]:
+    """All cores since boot, from /proc/stat: (total, idle, waiting for I/O) in clock ticks."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return sum(fields[:8]), fields[3], fields[4]
+
+
+def machine_figures(total: int, idle: int, iowait: int) -> dict[str, float]:
+    """How busy the whole machine was during a run (every process, ours or not), in percent."""
+    return {
+        "machine_busy_pct": 100 * (total - idle - iowait) / total,
+        "machine_iowait_pct": 100 * iowait / total,
+    }

@@ -1,0 +1,71 @@
+"""What the benchmark runs, as plain data: sizes, our strategies, the references, the extras."""
+
+from dataclasses import dataclass
+
+from .measure import Run
+
+DRIVERS = ("asyncpg", "psycopg", "aiosqlite")
+POSTGRES_DRIVERS = ("asyncpg", "psycopg")
+SCOPES = ("function", "class", "session")
+DEFAULT = ("asyncpg", "session")  # the template's default answers: start-up is measured there
+
+# Reference strategies: which drivers they run on. The costly two run on asyncpg only.
+REFERENCE_DRIVERS = {
+    "no_isolation": POSTGRES_DRIVERS,  # a baseline: what every strategy pays anyway
+    "new_engine_per_test": POSTGRES_DRIVERS,
+    "truncate_after_test": POSTGRES_DRIVERS,
+    "template_clone_per_test": ("asyncpg",),
+    "server_per_test": ("asyncpg",),
+}
+
+
+@dataclass(frozen=True)
+class Sizes:
+    small: int  # every strategy x driver, and the references
+    large: int  # session and function on the PostgreSQL drivers, and the xdist comparison
+    server_per_test: int  # a server per test costs seconds a test
+    repeats: int  # rounds of the runs at N = small (the fastest counts) and of the start-up runs
+
+
+FULL = Sizes(small=100, large=1000, server_per_test=10, repeats=3)
+QUICK = Sizes(small=20, large=50, server_per_test=10, repeats=1)
+
+
+def reference_path(name: str) -> str:
+    return f"tests/reference_{name}"
+
+
+def reference_run(name: str, driver: str, tests: int) -> Run:
+    return Run(name, driver, tests, test_path=reference_path(name))
+
+
+def repeated_runs(sizes: Sizes) -> list[Run]:
+    """Cheap runs, measured in several interleaved rounds so that a busy moment hits one only."""
+    ours = [Run(scope, driver, sizes.small) for scope in SCOPES for driver in DRIVERS]
+    references = [
+        reference_run(name, driver, sizes.small)
+        for name, drivers in REFERENCE_DRIVERS.items()
+        for driver in drivers
+        if name != "server_per_test"
+    ]
+    return ours + references
+
+
+def single_runs(sizes: Sizes) -> list[Run]:
+    """Costly runs, measured once."""
+    large = [
+        Run(scope, driver, sizes.large)
+        for scope in ("function", "session")
+        for driver in POSTGRES_DRIVERS
+    ]
+    server = [
+        reference_run("server_per_test", driver, sizes.server_per_test)
+        for driver in REFERENCE_DRIVERS["server_per_test"]
+    ]
+    xdist = [Run(scope, "asyncpg", sizes.large, workers=2) for scope in ("function", "session")]
+    return large + server + xdist
+
+
+def startup_runs(providers: list[str]) -> list[Run]:
+    driver, scope = DEFAULT
+    return [Run(scope, driver, tests=10, provider=provider) for provider in providers]

@@ -1,0 +1,1 @@
+"""pytest plugins loaded into the generated projects' runs (`PYTHONPATH` + `-p`)."""

@@ -1,0 +1,87 @@
+"""The issue's speed targets, checked against one run's results. Ratios are what count."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Verdict:
+    target: str
+    measured: str
+    met: bool
+    how: str
+
+
+def find(runs: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
+    """The one run whose fields equal `match` (workers 0 and provider url unless given)."""
+    wanted = {"workers": 0, "provider": "url", **match}
+    found = [run for run in runs if all(run[key] == value for key, value in wanted.items())]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} runs match {wanted}")
+    return found[0]
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def startup(runs: list[dict[str, Any]], provider: str, field: str) -> float:
+    return median([run[field] for run in runs if run["provider"] == provider])
+
+
+def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
+    runs, sizes = results["runs"], results["sizes"]
+    large, small = sizes["large"], sizes["small"]
+    session = find(runs, strategy="session", driver="asyncpg", tests=large)
+    session_small = find(runs, strategy="session", driver="asyncpg", tests=small)
+    baseline = find(runs, strategy="no_isolation", driver="asyncpg", tests=small)
+    function = find(runs, strategy="function", driver="asyncpg", tests=large)
+    function_small = find(runs, strategy="function", driver="asyncpg", tests=small)
+    new_engine = find(runs, strategy="new_engine_per_test", driver="asyncpg", tests=small)
+    embedded_setup = startup(results["startup"], "embedded", "first_setup_ms")
+    embedded_first = startup(results["startup"], "embedded", "time_to_first_test_s")
+    verdicts = [
+        Verdict(
+            "session fixture overhead <= 1 ms a test (asyncpg)",
+            f"{session['fixture_ms']:.2f} ms (N = {small}: {session_small['fixture_ms']:.2f} ms; "
+            f"no-isolation baseline: {baseline['fixture_ms']:.2f} ms)",
+            session["fixture_ms"] <= 1.0,
+            f"setup + teardown per test, N = {large}; the baseline is what any strategy pays",
+        ),
+        Verdict(
+            'function >= 2x cheaper per test than "new engine + drop/create per test"',
+            f"{new_engine['per_test_ms'] / function_small['per_test_ms']:.1f}x",
+            new_engine["per_test_ms"] >= 2 * function_small["per_test_ms"],
+            f"total ms per test (fixtures + the test itself), asyncpg, N = {small}",
+        ),
+        Verdict(
+            f"session >= 10x cheaper than function at N = {large}",
+            f"{function['fixture_ms'] / session['fixture_ms']:.1f}x "
+            f"(whole test: {function['per_test_ms'] / session['per_test_ms']:.1f}x)",
+            function["fixture_ms"] >= 10 * session["fixture_ms"],
+            f"fixture setup + teardown per test, asyncpg, N = {large}; the test body is the "
+            "same under both strategies",
+        ),
+        Verdict(
+            "embedded start-up < 1.5 s",
+            f"{embedded_setup / 1000:.2f} s (time to first test: {embedded_first:.2f} s)",
+            embedded_setup < 1500,
+            "session fixtures of the first test: start the embedded server and create the "
+            "worker's database (median of the start-up runs)",
+        ),
+    ]
+    for scope in ("session", "function"):
+        serial = find(runs, strategy=scope, driver="asyncpg", tests=large)
+        parallel = find(runs, strategy=scope, driver="asyncpg", tests=large, workers=2)
+        speedup = serial["wall_s"] / parallel["wall_s"]
+        verdicts.append(
+            Verdict(
+                f"xdist -n 2 >= 1.6x faster at N = {large} ({scope})",
+                f"{speedup:.2f}x",
+                speedup >= 1.6,
+                f"wall time of the whole pytest run, -n 0 vs -n 2, asyncpg, N = {large}",
+            )
+        )
+    return [asdict(verdict) for verdict in verdicts]
