@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .helpers import COMBINATIONS, SCOPES, render
+from .helpers import ALEMBIC_COMBINATIONS, COMBINATIONS, SCHEMA_BUILDERS, SCOPES, render
 
 LEAKS = ("{{", "{%")
 
@@ -14,11 +14,15 @@ def rendered_files(project: Path) -> list[Path]:
     return [path for path in project.rglob("*") if path.is_file() and ".git" not in path.parts]
 
 
-@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+@pytest.mark.parametrize(
+    ("db_driver", "test_scope", "test_schema"),
+    [pytest.param(*p.values, "create_all", id=p.id) for p in COMBINATIONS]
+    + [pytest.param(*p.values, "alembic", id=p.id) for p in ALEMBIC_COMBINATIONS],
+)
 def test_no_jinja_leaks_into_rendered_files(
-    tmp_path: Path, db_driver: str, test_scope: str
+    tmp_path: Path, db_driver: str, test_scope: str, test_schema: str
 ) -> None:
-    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope)
+    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope, test_schema=test_schema)
 
     leaks = [
         str(path.relative_to(project))
@@ -36,6 +40,31 @@ def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -
 
     strategies = sorted(p.name for p in (project / "tests" / "harness").glob("*_scope.py"))
     assert strategies == [f"{test_scope}_scope.py"]
+
+
+BUILDS_TABLES_WITH = {
+    "create_all": "await connection.run_sync(Base.metadata.create_all)",
+    "alembic": "await connection.run_sync(upgrade)",
+}
+
+
+@pytest.mark.parametrize("test_schema", SCHEMA_BUILDERS)
+def test_the_harness_builds_tables_as_chosen(tmp_path: Path, test_schema: str) -> None:
+    project = render(tmp_path, test_schema=test_schema)
+
+    schema = (project / "tests" / "harness" / "schema.py").read_text()
+    assert BUILDS_TABLES_WITH[test_schema] in schema
+
+
+@pytest.mark.parametrize("test_schema", SCHEMA_BUILDERS)
+def test_every_project_has_its_migrations(tmp_path: Path, test_schema: str) -> None:
+    project = render(tmp_path, test_schema=test_schema)
+
+    assert (project / "alembic.ini").is_file()
+    assert (project / "migrations" / "env.py").is_file()
+    assert [p.name for p in (project / "migrations" / "versions").glob("*.py")] == [
+        "0001_events_and_tickets.py"
+    ]
 
 
 def test_sqlite_projects_have_no_postgres_provider(tmp_path: Path) -> None:
