@@ -62,9 +62,7 @@ def test_every_project_has_its_migrations(tmp_path: Path, test_schema: str) -> N
 
     assert (project / "alembic.ini").is_file()
     assert (project / "migrations" / "env.py").is_file()
-    assert [p.name for p in (project / "migrations" / "versions").glob("*.py")] == [
-        "0001_events_and_tickets.py"
-    ]
+    assert (project / "migrations" / "versions" / "0001_events_and_tickets.py").is_file()
 
 
 def test_sqlite_projects_have_no_postgres_provider(tmp_path: Path) -> None:
