@@ -44,7 +44,7 @@ MUTATIONS = [
         "session",
         "tests/harness/session_scope.py",
         'join_transaction_mode="create_savepoint"',
-        'join_transaction_mode="conservative_savepoint"',
+        'join_transaction_mode="conditional_savepoint"',
         "test_tickets.py",
         id="savepoint-join",
     ),
