@@ -23,8 +23,15 @@ def choices(question: str) -> list[str]:
 DRIVERS = choices("db_driver")
 SCOPES = choices("test_scope")
 POSTGRES_DRIVERS = [driver for driver in DRIVERS if driver != "aiosqlite"]
+SCHEMA_BUILDERS = choices("test_schema")
 COMBINATIONS = [
     pytest.param(driver, scope, id=f"{driver}-{scope}") for driver in DRIVERS for scope in SCOPES
+]
+# The test harness running the migrations: every scope and every driver once (pairwise);
+# COMBINATIONS above covers the default, create_all.
+ALEMBIC_COMBINATIONS = [
+    pytest.param(driver, scope, id=f"{driver}-{scope}-alembic")
+    for driver, scope in zip(DRIVERS, SCOPES, strict=True)
 ]
 
 Answer = str | bool

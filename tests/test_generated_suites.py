@@ -7,9 +7,22 @@ server), else the embedded server; they never fall back to SQLite.
 import pytest
 
 from .conftest import Project
-from .helpers import COMBINATIONS, assert_ok, output_of, run, run_suite, summary
+from .helpers import (
+    ALEMBIC_COMBINATIONS,
+    COMBINATIONS,
+    assert_ok,
+    output_of,
+    run,
+    run_suite,
+    summary,
+)
 
 PARALLEL_SAFE = [param for param in COMBINATIONS if param.values[1] in {"function", "session"}]
+LINTERS = pytest.mark.parametrize(
+    "linter",
+    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
 
 
 @pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
@@ -40,15 +53,34 @@ def test_generated_suite_passes_on_two_workers(
 
 
 @pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
-@pytest.mark.parametrize(
-    "linter",
-    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]],
-    ids=["ruff-check", "ruff-format", "mypy"],
-)
+@LINTERS
 def test_generated_code_passes_its_linters(
     installed_project: Project, db_driver: str, test_scope: str, linter: list[str]
 ) -> None:
     project = installed_project(db_driver=db_driver, test_scope=test_scope)
+
+    result = run(project, "uv", "run", "--no-sync", *linter)
+
+    assert result.returncode == 0, output_of(result)
+
+
+@pytest.mark.parametrize(("db_driver", "test_scope"), ALEMBIC_COMBINATIONS)
+def test_suite_building_its_schema_with_alembic_passes(
+    installed_project: Project, db_driver: str, test_scope: str
+) -> None:
+    project = installed_project(db_driver=db_driver, test_scope=test_scope, test_schema="alembic")
+
+    result = run_suite(project, "-p", "randomly")
+
+    assert_ok(result)
+    print(summary(result))
+    assert "tables from: alembic upgrade head" in result.stdout
+
+
+@LINTERS
+def test_alembic_harness_passes_its_linters(installed_project: Project, linter: list[str]) -> None:
+    db_driver, test_scope = ALEMBIC_COMBINATIONS[0].values
+    project = installed_project(db_driver=db_driver, test_scope=test_scope, test_schema="alembic")
 
     result = run(project, "uv", "run", "--no-sync", *linter)
 

@@ -1,10 +1,33 @@
-"""Each strategy's key mechanism is load-bearing: take it out and a generated test fails."""
+"""Each key mechanism is load-bearing: take it out, and a generated test fails."""
 
 from pathlib import Path
 
 import pytest
 
 from .helpers import install, output_of, render, run_suite
+
+CONDITIONAL_PURCHASE = """\
+    result = await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
+        .values(is_sold=True, sold_to=user)
+        .returning(Ticket)
+    )
+    sold = result.scalar_one_or_none()
+    if sold is None:
+        await _raise_missing_or_sold(session, ticket_id)
+    await session.commit()
+    return sold
+"""
+# The purchase as it is often first written: check in Python, then write unconditionally.
+READ_THEN_WRITE_PURCHASE = """\
+    ticket = await get_ticket(session, ticket_id)
+    if ticket.is_sold:
+        raise TicketAlreadySoldError(ticket_id)
+    ticket.is_sold, ticket.sold_to = True, user
+    await session.commit()
+    return ticket
+"""
 
 MUTATIONS = [
     pytest.param(
@@ -21,7 +44,7 @@ MUTATIONS = [
         "session",
         "tests/harness/session_scope.py",
         'join_transaction_mode="create_savepoint"',
-        'join_transaction_mode="conservative_savepoint"',
+        'join_transaction_mode="conditional_savepoint"',
         "test_tickets.py",
         id="savepoint-join",
     ),
@@ -47,10 +70,28 @@ MUTATIONS = [
         "psycopg",
         "function",
         "tests/harness/function_scope.py",
-        "        await connection.run_sync(Base.metadata.drop_all)\n",
+        "        await drop_schema(connection)\n",
         "        pass\n",
         "test_isolation.py",
         id="drop-tables-per-test",
+    ),
+    pytest.param(
+        "asyncpg",
+        "session",
+        "src/ticketing_service/tickets.py",
+        CONDITIONAL_PURCHASE,
+        READ_THEN_WRITE_PURCHASE,
+        "test_concurrency.py",
+        id="purchase-read-then-write",
+    ),
+    pytest.param(
+        "psycopg",
+        "class",
+        "src/ticketing_service/models.py",
+        "    venue: Mapped[str] = mapped_column(String(255))\n",
+        "    venue: Mapped[str] = mapped_column(String(200))\n",
+        "test_migrations.py",
+        id="model-changed-without-a-migration",
     ),
 ]
 

@@ -7,7 +7,18 @@ import pytest
 import yaml
 
 from .conftest import Project
-from .helpers import COMBINATIONS, DRIVERS, QUESTIONS, ROOT, SCOPES, Answer, render, toggle_rows
+from .helpers import (
+    ALEMBIC_COMBINATIONS,
+    COMBINATIONS,
+    DRIVERS,
+    QUESTIONS,
+    ROOT,
+    SCHEMA_BUILDERS,
+    SCOPES,
+    Answer,
+    render,
+    toggle_rows,
+)
 
 LEAKS = ("{{", "{%")
 
@@ -24,11 +35,15 @@ def has_jinja(path: Path) -> bool:
     )
 
 
-@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+@pytest.mark.parametrize(
+    ("db_driver", "test_scope", "test_schema"),
+    [pytest.param(*p.values, "create_all", id=p.id) for p in COMBINATIONS]
+    + [pytest.param(*p.values, "alembic", id=p.id) for p in ALEMBIC_COMBINATIONS],
+)
 def test_no_jinja_leaks_into_rendered_files(
-    tmp_path: Path, db_driver: str, test_scope: str
+    tmp_path: Path, db_driver: str, test_scope: str, test_schema: str
 ) -> None:
-    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope)
+    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope, test_schema=test_schema)
 
     leaks = [str(path.relative_to(project)) for path in rendered_files(project) if has_jinja(path)]
     assert leaks == []
@@ -49,6 +64,29 @@ def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -
 
     strategies = sorted(p.name for p in (project / "tests" / "harness").glob("*_scope.py"))
     assert strategies == [f"{test_scope}_scope.py"]
+
+
+BUILDS_TABLES_WITH = {
+    "create_all": "await connection.run_sync(Base.metadata.create_all)",
+    "alembic": "await connection.run_sync(upgrade)",
+}
+
+
+@pytest.mark.parametrize("test_schema", SCHEMA_BUILDERS)
+def test_the_harness_builds_tables_as_chosen(tmp_path: Path, test_schema: str) -> None:
+    project = render(tmp_path, test_schema=test_schema)
+
+    schema = (project / "tests" / "harness" / "schema.py").read_text()
+    assert BUILDS_TABLES_WITH[test_schema] in schema
+
+
+@pytest.mark.parametrize("test_schema", SCHEMA_BUILDERS)
+def test_every_project_has_its_migrations(tmp_path: Path, test_schema: str) -> None:
+    project = render(tmp_path, test_schema=test_schema)
+
+    assert (project / "alembic.ini").is_file()
+    assert (project / "migrations" / "env.py").is_file()
+    assert (project / "migrations" / "versions" / "0001_events_and_tickets.py").is_file()
 
 
 def test_sqlite_projects_have_no_postgres_provider(tmp_path: Path) -> None:

@@ -1,11 +1,18 @@
-"""Ticket operations, independent of HTTP."""
+"""Ticket operations, independent of HTTP.
+
+Every change to a ticket that must not happen once it is sold is one conditional statement
+(`... WHERE is_sold IS false`), so concurrent requests cannot both pass the check.
+"""
 
 from collections.abc import Sequence
+from typing import NoReturn
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .events import get_event
 from .models import Ticket
+from .pagination import fetch_page
 from .schemas import TicketCreate
 
 
@@ -19,6 +26,21 @@ class TicketAlreadySoldError(RuntimeError):
 
 async def list_tickets(session: AsyncSession) -> Sequence[Ticket]:
     return (await session.scalars(select(Ticket).order_by(Ticket.id))).all()
+
+
+async def list_ticket_page(
+    session: AsyncSession,
+    limit: int,
+    offset: int,
+    is_sold: bool | None = None,
+    event_id: int | None = None,
+) -> tuple[Sequence[Ticket], int]:
+    conditions: list[ColumnElement[bool]] = []
+    if is_sold is not None:
+        conditions.append(Ticket.is_sold.is_(is_sold))
+    if event_id is not None:
+        conditions.append(Ticket.event_id == event_id)
+    return await fetch_page(session, Ticket, conditions, limit, offset)
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket:
@@ -35,6 +57,14 @@ async def create_ticket(session: AsyncSession, data: TicketCreate) -> Ticket:
     return ticket
 
 
+async def create_event_ticket(session: AsyncSession, event_id: int, price: int) -> Ticket:
+    await get_event(session, event_id)
+    ticket = Ticket(price=price, event_id=event_id)
+    session.add(ticket)
+    await session.commit()
+    return ticket
+
+
 async def buy_ticket(session: AsyncSession, ticket_id: int, user: str) -> Ticket:
     """Sell the ticket to `user` in one conditional UPDATE, so concurrent buyers cannot both win."""
     result = await session.execute(
@@ -45,9 +75,36 @@ async def buy_ticket(session: AsyncSession, ticket_id: int, user: str) -> Ticket
     )
     sold = result.scalar_one_or_none()
     if sold is None:
-        await session.rollback()
-        if await session.get(Ticket, ticket_id) is None:
-            raise TicketNotFoundError(ticket_id)
-        raise TicketAlreadySoldError(ticket_id)
+        await _raise_missing_or_sold(session, ticket_id)
     await session.commit()
     return sold
+
+
+async def change_price(session: AsyncSession, ticket_id: int, price: int) -> Ticket:
+    result = await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
+        .values(price=price)
+        .returning(Ticket)
+    )
+    changed = result.scalar_one_or_none()
+    if changed is None:
+        await _raise_missing_or_sold(session, ticket_id)
+    await session.commit()
+    return changed
+
+
+async def delete_ticket(session: AsyncSession, ticket_id: int) -> None:
+    result = await session.execute(
+        delete(Ticket).where(Ticket.id == ticket_id, Ticket.is_sold.is_(False)).returning(Ticket.id)
+    )
+    if result.scalar_one_or_none() is None:
+        await _raise_missing_or_sold(session, ticket_id)
+    await session.commit()
+
+
+async def _raise_missing_or_sold(session: AsyncSession, ticket_id: int) -> NoReturn:
+    await session.rollback()
+    if await session.get(Ticket, ticket_id) is None:
+        raise TicketNotFoundError(ticket_id)
+    raise TicketAlreadySoldError(ticket_id)

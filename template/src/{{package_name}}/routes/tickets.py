@@ -1,19 +1,37 @@
-"""HTTP routes for tickets; the paths and bodies match the seed service's contract."""
+"""HTTP routes for tickets; `/all`, `/create`, `/buy` and `GET /{id}` keep the seed's contract."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import tickets
 from ..database import get_session
-from ..schemas import MAX_INT, ErrorDetail, PurchaseRequest, TicketCreate, TicketList, TicketRead
+from ..errors import ERROR_RESPONSES, Responses
+from ..schemas import (
+    MAX_INT,
+    ErrorDetail,
+    PriceUpdate,
+    PurchaseRequest,
+    TicketCreate,
+    TicketDetail,
+    TicketList,
+    TicketPage,
+    TicketRead,
+)
+from .params import DEFAULT_LIMIT, Limit, Offset
 
-router = APIRouter(prefix="/tickets", tags=["tickets"])
+router = APIRouter(prefix="/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
 Session = Annotated[AsyncSession, Depends(get_session)]
+TicketId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 NOT_FOUND = "Ticket was not found"
 ALREADY_SOLD = "Ticket has already been sold"
+NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
+NOT_FOUND_OR_SOLD_RESPONSES: Responses = {
+    **NOT_FOUND_RESPONSE,
+    status.HTTP_409_CONFLICT: {"model": ErrorDetail},
+}
 
 
 @router.get("/all")
@@ -22,18 +40,29 @@ async def list_tickets(session: Session) -> TicketList:
     return TicketList(tickets=[TicketRead.model_validate(ticket) for ticket in found])
 
 
+@router.get("")
+async def list_ticket_page(
+    session: Session,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    is_sold: bool | None = None,
+    event_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+) -> TicketPage:
+    found, total = await tickets.list_ticket_page(session, limit, offset, is_sold, event_id)
+    return TicketPage(
+        items=[TicketDetail.model_validate(ticket) for ticket in found],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
 @router.post("/create", status_code=status.HTTP_201_CREATED)
 async def create_ticket(data: TicketCreate, session: Session) -> TicketRead:
     return TicketRead.model_validate(await tickets.create_ticket(session, data))
 
 
-@router.post(
-    "/buy",
-    responses={
-        status.HTTP_404_NOT_FOUND: {"model": ErrorDetail},
-        status.HTTP_409_CONFLICT: {"model": ErrorDetail},
-    },
-)
+@router.post("/buy", responses=NOT_FOUND_OR_SOLD_RESPONSES)
 async def buy_ticket(purchase: PurchaseRequest, session: Session) -> TicketRead:
     try:
         sold = await tickets.buy_ticket(session, purchase.ticket_id, purchase.user)
@@ -44,11 +73,36 @@ async def buy_ticket(purchase: PurchaseRequest, session: Session) -> TicketRead:
     return TicketRead.model_validate(sold)
 
 
-@router.get("/{ticket_id}", responses={status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}})
-async def get_ticket(
-    ticket_id: Annotated[int, Path(ge=1, le=MAX_INT)], session: Session
-) -> TicketRead:
+@router.get("/{ticket_id}", responses=NOT_FOUND_RESPONSE)
+async def get_ticket(ticket_id: TicketId, session: Session) -> TicketRead:
     try:
         return TicketRead.model_validate(await tickets.get_ticket(session, ticket_id))
     except tickets.TicketNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+
+
+@router.patch("/{ticket_id}", responses=NOT_FOUND_OR_SOLD_RESPONSES)
+async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session) -> TicketDetail:
+    """Change the price of a ticket that is not sold yet (409 once it is)."""
+    try:
+        changed = await tickets.change_price(session, ticket_id, data.price)
+    except tickets.TicketNotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    except tickets.TicketAlreadySoldError:
+        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+    return TicketDetail.model_validate(changed)
+
+
+@router.delete(
+    "/{ticket_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND_OR_SOLD_RESPONSES,
+)
+async def delete_ticket(ticket_id: TicketId, session: Session) -> None:
+    """Delete a ticket that is not sold yet (409 once it is)."""
+    try:
+        await tickets.delete_ticket(session, ticket_id)
+    except tickets.TicketNotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    except tickets.TicketAlreadySoldError:
+        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None

@@ -1,0 +1,66 @@
+"""HTTP routes for events and the tickets that belong to them."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, status
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .. import events, tickets
+from ..database import get_session
+from ..errors import ERROR_RESPONSES, Responses
+from ..schemas import (
+    MAX_INT,
+    ErrorDetail,
+    EventCreate,
+    EventPage,
+    EventRead,
+    EventTicketCreate,
+    TicketDetail,
+)
+from .params import DEFAULT_LIMIT, Limit, Offset
+
+router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
+Session = Annotated[AsyncSession, Depends(get_session)]
+EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
+
+NOT_FOUND = "Event was not found"
+NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_event(data: EventCreate, session: Session) -> EventRead:
+    return EventRead.model_validate(await events.create_event(session, data))
+
+
+@router.get("")
+async def list_events(
+    session: Session, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> EventPage:
+    found, total = await events.list_events(session, limit, offset)
+    return EventPage(
+        items=[EventRead.model_validate(event) for event in found],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{event_id}", responses=NOT_FOUND_RESPONSE)
+async def get_event(event_id: EventId, session: Session) -> EventRead:
+    try:
+        return EventRead.model_validate(await events.get_event(session, event_id))
+    except events.EventNotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+
+
+@router.post(
+    "/{event_id}/tickets", status_code=status.HTTP_201_CREATED, responses=NOT_FOUND_RESPONSE
+)
+async def create_event_ticket(
+    event_id: EventId, data: EventTicketCreate, session: Session
+) -> TicketDetail:
+    try:
+        ticket = await tickets.create_event_ticket(session, event_id, data.price)
+    except events.EventNotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    return TicketDetail.model_validate(ticket)
