@@ -66,9 +66,29 @@ def test_compose_starts_the_app_once_postgres_is_healthy(
 ) -> None:
     services = compose(rendered_project(**answers))["services"]
 
-    assert set(services) == {"app", "db"}
+    assert set(services) == {"app", "db", "migrate"}
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
-    assert services["app"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert services["app"]["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "migrate": {"condition": "service_completed_successfully"},
+    }
+
+
+@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+def test_compose_migrates_the_schema_before_the_app_starts(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    services = compose(project)["services"]
+
+    migrate = services["migrate"]
+    assert migrate["command"] == ["alembic", "-c", "/app/alembic.ini", "upgrade", "head"]
+    assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert migrate["environment"] == services["app"]["environment"]
+    dockerfile = (project / "Dockerfile").read_text()
+    for source in ("alembic.ini", "migrations"):
+        assert f"COPY {source} /app/{source}" in dockerfile
+        assert (project / source).exists()
 
 
 @pytest.mark.parametrize("answers", POSTGRES_DOCKER)
