@@ -67,17 +67,18 @@ def toggle_rows(**selected: Answer) -> list[Any]:
 
 
 def render(destination: Path, **answers: Answer) -> Path:
-    return render_from(ROOT, destination, **answers)
+    return copy_template(ROOT, "HEAD", destination, **answers)
 
 
-def render_from(template: Path, destination: Path, **answers: Answer) -> Path:
+def copy_template(template: Path, ref: str, destination: Path, **answers: Answer) -> Path:
+    """`copier copy --trust --defaults --vcs-ref=REF [--data ...]`, through copier's API."""
     run_copy(
         str(template),
         destination,
         data=answers,
         defaults=True,
         unsafe=True,
-        vcs_ref="HEAD",
+        vcs_ref=ref,
         quiet=True,
     )
     return destination
@@ -184,15 +185,7 @@ def release(template: Path, tag: str) -> str:
 
 def render_at(template: Path, ref: str, destination: Path, **answers: str) -> Path:
     """Render `template` at `ref` into a new git repository, committed as a user would."""
-    run_copy(
-        str(template),
-        destination,
-        data=answers,
-        defaults=True,
-        unsafe=True,
-        vcs_ref=ref,
-        quiet=True,
-    )
+    copy_template(template, ref, destination, **answers)
     git(destination, "init", "--quiet")
     commit_all(destination, "Generate from the template")
     return destination

@@ -7,17 +7,7 @@ import pytest
 from .helpers import install, output_of, render, run_suite
 
 CONDITIONAL_PURCHASE = """\
-    result = await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
-        .values(is_sold=True, sold_to=user)
-        .returning(Ticket)
-    )
-    sold = result.scalar_one_or_none()
-    if sold is None:
-        await _raise_missing_or_sold(session, ticket_id)
-    await session.commit()
-    return sold
+    return await _update_unsold(session, ticket_id, is_sold=True, sold_to=user)
 """
 # The purchase as it is often first written: check in Python, then write unconditionally.
 READ_THEN_WRITE_PURCHASE = """\

@@ -67,7 +67,7 @@ def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -
 
 
 BUILDS_TABLES_WITH = {
-    "create_all": "await connection.run_sync(Base.metadata.create_all)",
+    "create_all": "await connection.run_sync(Base.metadata.create_all, checkfirst=False)",
     "alembic": "await connection.run_sync(upgrade)",
 }
 

@@ -67,31 +67,11 @@ async def create_event_ticket(session: AsyncSession, event_id: int, price: int) 
 
 async def buy_ticket(session: AsyncSession, ticket_id: int, user: str) -> Ticket:
     """Sell the ticket to `user` in one conditional UPDATE, so concurrent buyers cannot both win."""
-    result = await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
-        .values(is_sold=True, sold_to=user)
-        .returning(Ticket)
-    )
-    sold = result.scalar_one_or_none()
-    if sold is None:
-        await _raise_missing_or_sold(session, ticket_id)
-    await session.commit()
-    return sold
+    return await _update_unsold(session, ticket_id, is_sold=True, sold_to=user)
 
 
 async def change_price(session: AsyncSession, ticket_id: int, price: int) -> Ticket:
-    result = await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
-        .values(price=price)
-        .returning(Ticket)
-    )
-    changed = result.scalar_one_or_none()
-    if changed is None:
-        await _raise_missing_or_sold(session, ticket_id)
-    await session.commit()
-    return changed
+    return await _update_unsold(session, ticket_id, price=price)
 
 
 async def delete_ticket(session: AsyncSession, ticket_id: int) -> None:
@@ -101,6 +81,20 @@ async def delete_ticket(session: AsyncSession, ticket_id: int) -> None:
     if result.scalar_one_or_none() is None:
         await _raise_missing_or_sold(session, ticket_id)
     await session.commit()
+
+
+async def _update_unsold(session: AsyncSession, ticket_id: int, **values: object) -> Ticket:
+    result = await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.is_sold.is_(False))
+        .values(**values)
+        .returning(Ticket)
+    )
+    changed = result.scalar_one_or_none()
+    if changed is None:
+        await _raise_missing_or_sold(session, ticket_id)
+    await session.commit()
+    return changed
 
 
 async def _raise_missing_or_sold(session: AsyncSession, ticket_id: int) -> NoReturn:
