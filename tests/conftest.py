@@ -19,33 +19,30 @@ from .helpers import (
 Project = Callable[..., Path]
 
 
-@pytest.fixture(scope="session")
-def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """Render and `uv sync` a project once per set of answers (per xdist worker)."""
+def once_per_answers(make: Callable[[str], Path], build: Callable[[Path], Path]) -> Project:
+    """A project factory that builds each set of answers once (per xdist worker)."""
     cache: dict[tuple[tuple[str, Answer], ...], Path] = {}
 
     def get(**answers: Answer) -> Path:
         key = tuple(sorted(answers.items()))
         if key not in cache:
             name = "-".join(str(value) for _, value in key) or "defaults"
-            cache[key] = install(render(tmp_path_factory.mktemp(name), **answers))
+            cache[key] = build(render(make(name), **answers))
         return cache[key]
 
     return get
 
 
 @pytest.fixture(scope="session")
+def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Render and `uv sync` a project once per set of answers."""
+    return once_per_answers(tmp_path_factory.mktemp, install)
+
+
+@pytest.fixture(scope="session")
 def rendered_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """Render (without installing) a project once per set of answers (per xdist worker)."""
-    cache: dict[tuple[tuple[str, Answer], ...], Path] = {}
-
-    def get(**answers: Answer) -> Path:
-        key = tuple(sorted(answers.items()))
-        if key not in cache:
-            cache[key] = render(tmp_path_factory.mktemp("rendered"), **answers)
-        return cache[key]
-
-    return get
+    """Render (without installing) a project once per set of answers."""
+    return once_per_answers(tmp_path_factory.mktemp, lambda project: project)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ ERROR_RESPONSES: Responses = {
         "description": "The database cannot be reached",
     }
 }
+NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
 
 
 async def database_unavailable(_request: Request, _error: Exception) -> JSONResponse:

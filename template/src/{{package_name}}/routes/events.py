@@ -7,10 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import events, tickets
 from ..database import get_session
-from ..errors import ERROR_RESPONSES, Responses
+from ..errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from ..schemas import (
     MAX_INT,
-    ErrorDetail,
     EventCreate,
     EventPage,
     EventRead,
@@ -24,7 +23,6 @@ Session = Annotated[AsyncSession, Depends(get_session)]
 EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 NOT_FOUND = "Event was not found"
-NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

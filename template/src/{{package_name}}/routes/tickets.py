@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import tickets
 from ..database import get_session
-from ..errors import ERROR_RESPONSES, Responses
+from ..errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Responses
 from ..schemas import (
     MAX_INT,
     ErrorDetail,
@@ -27,7 +27,6 @@ TicketId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 NOT_FOUND = "Ticket was not found"
 ALREADY_SOLD = "Ticket has already been sold"
-NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
 NOT_FOUND_OR_SOLD_RESPONSES: Responses = {
     **NOT_FOUND_RESPONSE,
     status.HTTP_409_CONFLICT: {"model": ErrorDetail},
