@@ -26,7 +26,7 @@ def install_dev(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Render every variant and run each generated project's suite and linters."""
     install_dev(session)
-    args = session.posargs or ["-n", "2", "-rP"]
+    args = session.posargs or ["-n", "2", "-rP", "--durations=30"]
     started = time.perf_counter()
     try:
         session.run("pytest", *args)

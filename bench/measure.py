@@ -25,6 +25,7 @@ class Run:
     workers: int = 0
     provider: str = "url"
     test_path: str = "tests/test_bench_scaled.py"
+    audit: bool = True  # the session scope's isolation auditor (TEST_ISOLATION_AUDIT)
 
 
 class SuiteFailedError(RuntimeError):
@@ -45,6 +46,7 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
             BENCH_TIMINGS_FILE=str(timings_file),
             PYTHONPATH=str(PLUGINS),
             **provider_env(run.provider, server_url),
+            TEST_ISOLATION_AUDIT="on" if run.audit else "off",
         )
         command = ["uv", "run", "--no-sync", "pytest", "-p", "bench_timing", "-p", "no:randomly"]
         # A base temp of our own: a pytest process starting elsewhere resets the permissions of

@@ -63,7 +63,9 @@ def single_runs(sizes: Sizes) -> list[Run]:
         for driver in REFERENCE_DRIVERS["server_per_test"]
     ]
     xdist = [Run(scope, "asyncpg", sizes.large, workers=2) for scope in ("function", "session")]
-    return large + server + xdist
+    # The same session run without the isolation auditor: the difference is the auditor's cost.
+    unaudited = [Run("session", "asyncpg", sizes.large, audit=False)]
+    return large + server + xdist + unaudited
 
 
 def startup_runs(providers: list[str]) -> list[Run]:

@@ -81,7 +81,11 @@ def targets_table(results: dict[str, Any]) -> str:
 
 def cost_table(results: dict[str, Any]) -> str:
     rows = []
-    runs = [run for run in results["runs"] if run["workers"] == 0 and run["provider"] == "url"]
+    runs = [
+        run
+        for run in results["runs"]
+        if run["workers"] == 0 and run["provider"] == "url" and run.get("audit", True)
+    ]
     order = {name: index for index, name in enumerate(CHART_ORDER)}
     for run in sorted(runs, key=lambda r: (order[r["strategy"]], r["tests"], r["driver"])):
         rows.append(

@@ -14,8 +14,13 @@ class Verdict:
 
 def find(runs: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
     """The one run whose fields equal `match` (workers 0 and provider url unless given)."""
-    wanted = {"workers": 0, "provider": "url", **match}
-    found = [run for run in runs if all(run[key] == value for key, value in wanted.items())]
+    wanted = {"workers": 0, "provider": "url", "audit": True, **match}
+    # Results measured before the auditor existed have no "audit" field: the standard runs.
+    found = [
+        run
+        for run in runs
+        if all({"audit": True, **run}[key] == value for key, value in wanted.items())
+    ]
     if len(found) != 1:
         raise LookupError(f"{len(found)} runs match {wanted}")
     return found[0]
@@ -72,6 +77,7 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             "worker's database (median of the start-up runs)",
         ),
     ]
+    verdicts += auditor_verdicts(runs, session, large)
     for scope in ("session", "function"):
         serial = find(runs, strategy=scope, driver="asyncpg", tests=large)
         parallel = find(runs, strategy=scope, driver="asyncpg", tests=large, workers=2)
@@ -85,3 +91,23 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
     return [asdict(verdict) for verdict in verdicts]
+
+
+def auditor_verdicts(
+    runs: list[dict[str, Any]], session: dict[str, Any], large: int
+) -> list[Verdict]:
+    """The isolation auditor's cost; results measured before it existed have no such run."""
+    try:
+        unaudited = find(runs, strategy="session", driver="asyncpg", tests=large, audit=False)
+    except LookupError:
+        return []
+    audit_ms = session["fixture_ms"] - unaudited["fixture_ms"]
+    return [
+        Verdict(
+            "isolation auditor <= 0.3 ms a test (session, asyncpg)",
+            f"{audit_ms:.2f} ms ({session['fixture_ms']:.2f} ms with it, "
+            f"{unaudited['fixture_ms']:.2f} ms without)",
+            audit_ms <= 0.3,
+            f"setup + teardown per test, TEST_ISOLATION_AUDIT on minus off, N = {large}",
+        )
+    ]

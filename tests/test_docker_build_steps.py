@@ -87,10 +87,22 @@ def healthcheck_exit_code(project: Path, venv: Path, data_dir: Path, database_ur
     return result.returncode
 
 
+def migrate_like_compose(project: Path, venv: Path, database_url: str) -> None:
+    """compose.yaml's one-shot `migrate` service: the image's alembic, the project's migrations."""
+    env = clean_env(DATABASE_URL=database_url)
+    alembic_ini = str(project / "alembic.ini")
+    assert_ok(
+        run(project, str(venv / "bin" / "alembic"), "-c", alembic_ini, "upgrade", "head", env=env)
+    )
+
+
 def test_healthcheck_passes_when_the_built_service_reaches_its_database(
-    installed_project: Project, image_venv: Path, postgres_url: str, tmp_path: Path
+    installed_project: Project, image_venv: Path, empty_database_url: str, tmp_path: Path
 ) -> None:
-    exit_code = healthcheck_exit_code(installed_project(), image_venv, tmp_path, postgres_url)
+    project = installed_project()
+    migrate_like_compose(project, image_venv, empty_database_url)
+
+    exit_code = healthcheck_exit_code(project, image_venv, tmp_path, empty_database_url)
 
     assert exit_code == 0
 

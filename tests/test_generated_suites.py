@@ -64,19 +64,6 @@ def test_generated_code_passes_its_linters(
     assert result.returncode == 0, output_of(result)
 
 
-@pytest.mark.parametrize(("db_driver", "test_scope"), ALEMBIC_COMBINATIONS)
-def test_suite_building_its_schema_with_alembic_passes(
-    installed_project: Project, db_driver: str, test_scope: str
-) -> None:
-    project = installed_project(db_driver=db_driver, test_scope=test_scope, test_schema="alembic")
-
-    result = run_suite(project, "-p", "randomly")
-
-    assert_ok(result)
-    print(summary(result))
-    assert "tables from: alembic upgrade head" in result.stdout
-
-
 @LINTERS
 def test_alembic_harness_passes_its_linters(installed_project: Project, linter: list[str]) -> None:
     db_driver, test_scope = ALEMBIC_COMBINATIONS[0].values

@@ -1,5 +1,6 @@
 """Each key mechanism is load-bearing: take it out, and a generated test fails."""
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,51 @@ READ_THEN_WRITE_PURCHASE = """\
     ticket.is_sold, ticket.sold_to = True, user
     await session.commit()
     return ticket
+"""
+
+LIST_PAGE = """\
+    return await fetch_page(session, Ticket, conditions, limit, offset)
+"""
+# An N+1: one more query per ticket listed, as a lazy load in a loop sends.
+LIST_PAGE_LOADING_EACH_ROW = """\
+    found, total = await fetch_page(session, Ticket, conditions, limit, offset)
+    for ticket in found:
+        await session.refresh(ticket)
+    return found, total
+"""
+
+# A leak as projects get one: code committing through an engine of its own, not the `session`.
+LEAKING_TEST = """\
+from sqlalchemy import URL
+
+from ticketing_service.database import create_engine, create_sessionmaker
+from ticketing_service.models import Ticket
+
+
+async def test_writes_through_an_engine_of_its_own(database_url: URL) -> None:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        session.add(Ticket(price=1))
+        await session.commit()
+    await engine.dispose()
+"""
+
+# The `session` fixture's work gathered with requests: both on the test's one connection at once.
+SHARING_TEST = """\
+import asyncio
+
+from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def test_arranges_while_requests_run(client: AsyncClient, session: AsyncSession) -> None:
+    async def arrange() -> None:
+        for _ in range(20):
+            await session.execute(text("SELECT pg_sleep(0.005)"))
+            await session.commit()
+
+    await asyncio.gather(arrange(), *(client.get("/tickets") for _ in range(20)))
 """
 
 MUTATIONS = [
@@ -41,7 +87,7 @@ MUTATIONS = [
     pytest.param(
         "asyncpg",
         "class",
-        "tests/harness/databases.py",
+        "tests/harness/class_scope.py",
         "engine.execution_options(schema_translate_map={None: name})",
         "engine",
         "test_isolation.py::TestAnotherClass",
@@ -50,9 +96,9 @@ MUTATIONS = [
     pytest.param(
         "aiosqlite",
         "class",
-        "tests/harness/databases.py",
-        "        yield namespace_engine\n",
-        "        yield engine\n",
+        "tests/harness/class_scope.py",
+        "            yield file_engine\n",
+        "            yield engine\n",
         "test_isolation.py::TestAnotherClass",
         id="sqlite-file-per-class",
     ),
@@ -73,6 +119,24 @@ MUTATIONS = [
         READ_THEN_WRITE_PURCHASE,
         "test_concurrency.py",
         id="purchase-read-then-write",
+    ),
+    pytest.param(
+        "asyncpg",
+        "session",
+        "tests/harness/session_scope.py",
+        "async with turn, sessionmaker() as session:",
+        "async with sessionmaker() as session:",
+        "test_concurrent_requests.py",
+        id="requests-take-turns",
+    ),
+    pytest.param(
+        "aiosqlite",
+        "function",
+        "src/ticketing_service/tickets.py",
+        LIST_PAGE,
+        LIST_PAGE_LOADING_EACH_ROW,
+        "test_query_budget.py",
+        id="query-budget-lazy-load-per-row",
     ),
     pytest.param(
         "psycopg",
@@ -98,19 +162,91 @@ def test_removing_the_mechanism_fails_a_generated_test(
     replacement: str,
     failing: str,
 ) -> None:
-    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope)
-    source = project / path
-    assert mechanism in source.read_text()
-    source.write_text(source.read_text().replace(mechanism, replacement))
-    install(project)
+    project = mutated(tmp_path, db_driver, test_scope, path, mechanism, replacement)
 
     result = run_suite(project, "-p", "no:randomly")
 
     assert result.returncode == 1, output_of(result)
-    # Failed, or errored in its fixtures (tables that already exist, for instance).
-    broken = [
+    assert broken_tests(result, failing), output_of(result)
+
+
+def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(tmp_path: Path) -> None:
+    project = mutated(
+        tmp_path,
+        "asyncpg",
+        "session",
+        "tests/harness/session_scope.py",
+        "            await delete_all_rows(engine)\n",
+        "            pass\n",
+    )
+
+    # Without the auditor, which would otherwise report the leak and empty the tables itself.
+    result = run_suite(
+        project, "-p", "no:randomly", "tests/test_real_commits.py", TEST_ISOLATION_AUDIT="off"
+    )
+
+    assert result.returncode == 1, output_of(result)
+    failed = [line.split(" - ")[0] for line in broken_tests(result, "test_real_commits.py::")]
+    assert failed == [
+        "FAILED tests/test_real_commits.py::"
+        "test_a_commit_through_one_connection_is_seen_through_another[second]"
+    ], output_of(result)
+
+
+def test_the_auditor_names_the_test_that_leaked_and_its_tables(tmp_path: Path) -> None:
+    project = install(render(tmp_path, db_driver="psycopg", test_scope="session"))
+    (project / "tests" / "test_leak.py").write_text(LEAKING_TEST)
+    suite = ("-p", "no:randomly", "tests/test_leak.py", "tests/test_isolation.py")
+
+    audited = run_suite(project, *suite)
+    unaudited = run_suite(project, *suite, TEST_ISOLATION_AUDIT="off")
+
+    assert audited.returncode == 1, output_of(audited)
+    assert (
+        "Isolation audit: tests/test_leak.py::test_writes_through_an_engine_of_its_own "
+        "left committed rows behind in tickets (0 -> 1 rows)"
+    ) in audited.stdout, output_of(audited)
+    # Only the leaking test is blamed, and the tests after it start clean.
+    (blamed,) = broken_tests(audited, "")
+    assert blamed.startswith("ERROR tests/test_leak.py::test_writes_through_an_engine_of_its_own")
+    # Switched off, the leak goes unreported and the next test pays for it.
+    assert broken_tests(unaudited, "test_isolation.py"), output_of(unaudited)
+    assert "Isolation audit" not in unaudited.stdout, output_of(unaudited)
+
+
+@pytest.mark.parametrize("db_driver", ["asyncpg", "psycopg"])
+def test_two_uses_of_the_shared_connection_name_the_cause(tmp_path: Path, db_driver: str) -> None:
+    project = install(render(tmp_path, db_driver=db_driver, test_scope="session"))
+    (project / "tests" / "test_sharing.py").write_text(SHARING_TEST)
+
+    result = run_suite(project, "-p", "no:randomly", "tests/test_sharing.py")
+
+    assert result.returncode == 1, output_of(result)
+    assert "the test's shared connection" in result.stdout, output_of(result)
+    assert "@pytest.mark.real_commits" in result.stdout, output_of(result)
+
+
+def mutated(
+    destination: Path,
+    db_driver: str,
+    test_scope: str,
+    path: str,
+    mechanism: str,
+    replacement: str,
+) -> Path:
+    """A project rendered and installed with `mechanism` in `path` replaced."""
+    project = render(destination, db_driver=db_driver, test_scope=test_scope)
+    source = project / path
+    assert mechanism in source.read_text()
+    source.write_text(source.read_text().replace(mechanism, replacement))
+    return install(project)
+
+
+def broken_tests(result: subprocess.CompletedProcess[str], name: str) -> list[str]:
+    """The summary lines of tests in tests/`name`... that failed or errored (in fixtures too:
+    tables that already exist, a leak the auditor found...)."""
+    return [
         line
         for line in result.stdout.splitlines()
-        if line.startswith(("FAILED ", "ERROR ")) and f" tests/{failing}" in line
+        if line.startswith(("FAILED ", "ERROR ")) and f" tests/{name}" in line
     ]
-    assert broken, output_of(result)

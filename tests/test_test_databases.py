@@ -1,6 +1,7 @@
 """Where a generated PostgreSQL suite gets its database, and what it says when it cannot."""
 
-import shutil
+import os
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -10,6 +11,8 @@ from .conftest import Project
 from .helpers import assert_ok, output_of, run_suite, summary
 
 NO_DOCKER = "unix:///nonexistent/docker.sock"
+# A tag no registry has and no engine builds: pulling it fails with or without a registry.
+MISSING_IMAGE = "postgres:no-such-tag-for-meta-tests"
 
 
 def databases_named(url: str, prefix: str) -> set[str]:
@@ -94,26 +97,81 @@ def test_an_unknown_provider_is_refused_by_name(installed_project: Project) -> N
 
 
 def docker_available() -> bool:
-    if shutil.which("docker") is None:
-        return False
     try:
-        import docker
-
-        docker.from_env().ping()
-    except Exception:
+        result = subprocess.run(["docker", "version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
         return False
-    return True
+    return result.returncode == 0
+
+
+# In CI (`CI=true`, as .ci/run sets up an engine) a missing daemon fails these tests instead.
+needs_docker = pytest.mark.skipif(
+    os.environ.get("CI") != "true" and not docker_available(),
+    reason="needs a running Docker daemon; none here",
+)
 
 
 @pytest.mark.docker
-@pytest.mark.skipif(not docker_available(), reason="needs a running Docker daemon; none here")
-def test_testcontainers_provider_runs_the_suite(installed_project: Project) -> None:
+@needs_docker
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_testcontainers_provider_runs_the_suite(installed_project: Project, workers: str) -> None:
     project = installed_project(test_database_provider="testcontainers")
 
-    result = run_suite(project, TEST_DATABASE_URL=None)
+    result = run_suite(project, "-n", workers, TEST_DATABASE_URL=None)
 
     assert_ok(result)
+    print(summary(result))
     assert "test database: PostgreSQL in a Docker container" in result.stdout
+
+
+@pytest.mark.docker
+@needs_docker
+def test_an_image_docker_cannot_pull_stops_with_the_other_ways(
+    installed_project: Project,
+) -> None:
+    project = installed_project(project_name="Dotenv Check")
+    (project / ".env").write_text(f"TEST_POSTGRES_IMAGE={MISSING_IMAGE}\n")
+    try:
+        result = run_suite(
+            project,
+            "tests/test_health.py",
+            TEST_DATABASE_URL=None,
+            TEST_DATABASE_PROVIDER="testcontainers",
+        )
+    finally:
+        (project / ".env").unlink()
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    assert f"the image '{MISSING_IMAGE}' is not on this Docker engine and could not be" in message
+    assert "set TEST_DATABASE_URL=postgresql://" in message
+    assert "set TEST_DATABASE_PROVIDER=embedded" in message
+    assert "Traceback" not in message
+
+
+@pytest.mark.docker
+@needs_docker
+def test_a_reaper_docker_cannot_start_stops_with_the_other_ways(
+    installed_project: Project,
+) -> None:
+    project = installed_project()
+
+    result = run_suite(
+        project,
+        "tests/test_health.py",
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="testcontainers",
+        TESTCONTAINERS_RYUK_DISABLED="false",
+        RYUK_CONTAINER_IMAGE=MISSING_IMAGE,
+    )
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    assert f"its reaper container ({MISSING_IMAGE})" in message
+    assert "TESTCONTAINERS_RYUK_DISABLED=true runs without it" in message
+    assert "set TEST_DATABASE_URL=postgresql://" in message
+    assert "set TEST_DATABASE_PROVIDER=embedded" in message
+    assert "Traceback" not in message
 
 
 def test_testcontainers_default_is_recorded_in_the_project(tmp_path: Path) -> None:
@@ -133,6 +191,63 @@ def test_a_malformed_url_is_refused_without_a_traceback(installed_project: Proje
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
     assert "TEST_DATABASE_URL is not a database URL" in result.stdout + result.stderr
     assert "INTERNALERROR" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://root@127.0.0.1:3306/test", "names a 'mysql' database, not PostgreSQL"),
+        (
+            "postgresql+pgjdbc://postgres@127.0.0.1/postgres",
+            "names the unknown PostgreSQL driver 'pgjdbc'",
+        ),
+        ("postgresql://postgres@127.0.0.1:port/postgres", "has a port that is not a number"),
+    ],
+    ids=["mysql", "unknown-driver", "port"],
+)
+def test_a_url_for_no_postgresql_server_stops_with_one_message(
+    installed_project: Project, url: str, problem: str
+) -> None:
+    project = installed_project()
+
+    result = run_suite(project, TEST_DATABASE_URL=url, TEST_DATABASE_PROVIDER=None)
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    assert f"TEST_DATABASE_URL {problem}" in message
+    assert "Traceback" not in message
+    assert len(message.splitlines()) < 25, message
+
+
+def test_an_unencoded_at_sign_in_the_password_is_named_and_never_shown(
+    installed_project: Project,
+) -> None:
+    project = installed_project()
+    head, tail = "Qz7hw", "Vk9pJx"
+    url = f"postgresql://postgres:{head}@{tail}@127.0.0.1:5432/postgres"
+
+    result = run_suite(project, TEST_DATABASE_URL=url, TEST_DATABASE_PROVIDER=None)
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    assert "URL-encode the password" in message
+    assert head not in message
+    assert tail not in message
+
+
+@pytest.mark.parametrize(
+    ("db_driver", "other_driver"), [("asyncpg", "psycopg"), ("psycopg", "psycopg2")]
+)
+def test_a_url_for_another_postgresql_driver_is_converted(
+    installed_project: Project, postgres_url: str, db_driver: str, other_driver: str
+) -> None:
+    project = installed_project(db_driver=db_driver)
+    url = postgres_url.replace("postgresql://", f"postgresql+{other_driver}://", 1)
+
+    result = run_suite(project, "tests/test_health.py", TEST_DATABASE_URL=url)
+
+    assert_ok(result)
+    assert f"PostgreSQL from TEST_DATABASE_URL (postgresql+{db_driver}://" in result.stdout
 
 
 def test_an_unreachable_server_stops_with_a_message(installed_project: Project) -> None:

@@ -1,44 +1,105 @@
-"""One error shape: every 4xx and 503 body has a top-level `detail`.
+"""One error shape: every 4xx and 503 body has a top-level `detail`, and no input makes a 500.
 
-`detail` is a message for 404, 409 and 503 (and Starlette's 404/405), and the list of
-validation errors for 422, as FastAPI reports them. A database that cannot be reached answers
-503 with a JSON body instead of a 500 traceback.
+`detail` is a message for 400, 404, 405, 409, 413 and 503, and the list of validation errors
+for 422, as FastAPI reports them. A database that cannot serve the request answers 503 with a
+message that says why (`database_errors.py`), and the cause goes to the log.
 """
 
+import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request, status
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
+from .database_errors import database_problem
 from .schemas import ErrorDetail
 
-DATABASE_UNAVAILABLE = "The database is unavailable, try again later"
-# Raised when the server is down, refuses connections or the pool has none left to give.
-DATABASE_DOWN_ERRORS: tuple[type[Exception], ...] = (
-    OperationalError,
-    InterfaceError,
-    PoolTimeoutError,
-    OSError,
-)
+logger = logging.getLogger(__name__)
+
 # What the routes' `responses=` documents in the OpenAPI schema, by status code.
 Responses = dict[int | str, dict[str, Any]]
 ERROR_RESPONSES: Responses = {
     status.HTTP_503_SERVICE_UNAVAILABLE: {
         "model": ErrorDetail,
-        "description": "The database cannot be reached",
+        "description": "The database cannot serve the request now",
     }
 }
 NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
+# Routes that read a body: FastAPI answers 400 to one it cannot read as text, 413 to one too large.
+BODY_RESPONSES: Responses = {
+    status.HTTP_400_BAD_REQUEST: {"model": ErrorDetail, "description": "The body cannot be read"},
+    status.HTTP_413_CONTENT_TOO_LARGE: {
+        "model": ErrorDetail,
+        "description": "The body is larger than the service accepts",
+    },
+}
 
 
-async def database_unavailable(_request: Request, _error: Exception) -> JSONResponse:
-    return JSONResponse(
-        {"detail": DATABASE_UNAVAILABLE}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
+async def database_cannot_serve(request: Request, error: Exception) -> JSONResponse:
+    problem = database_problem(error)
+    if problem is None:
+        raise error
+    cause = error.orig if isinstance(error, DBAPIError) else error  # without the SQL and its data
+    logger.warning(
+        "%s %s: 503 %s (%s: %s)",
+        request.method,
+        request.url.path,
+        problem,
+        type(cause).__name__,
+        cause,
     )
+    return JSONResponse({"detail": problem}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+
+
+async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422, with the rejected input made encodable: NaN, lone surrogates, raw bytes."""
+    assert isinstance(error, RequestValidationError)
+    errors = jsonable_encoder(json_safe(error.errors()))
+    return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {json_safe(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "backslashreplace")
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """Starlette's answer, except that a 405 lists in `Allow` every method the path accepts."""
+    assert isinstance(error, HTTPException)
+    if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        error.headers = {"Allow": ", ".join(sorted(allowed_methods(request)))}
+    return await http_exception_handler(request, error)
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """The methods of every route whose path matches the request's (one route per method)."""
+    allowed: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            allowed |= route.methods
+    return allowed
 
 
 def add_error_handlers(app: FastAPI) -> None:
-    for error in DATABASE_DOWN_ERRORS:
-        app.add_exception_handler(error, database_unavailable)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(HTTPException, http_error)
+    for error in (DBAPIError, PoolTimeoutError, OSError):
+        app.add_exception_handler(error, database_cannot_serve)

@@ -37,9 +37,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+# SQLite reuses the largest id after a delete unless told not to: a stale reference to a
+# deleted row (a retried purchase) would reach a new one.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Event(Base):
     __tablename__ = "events"
-    __table_args__ = (CheckConstraint("capacity >= 0", name="capacity_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
@@ -50,7 +58,11 @@ class Event(Base):
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("is_sold = (sold_to IS NOT NULL)", name="sold_with_a_buyer"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     price: Mapped[int]

@@ -1,17 +1,19 @@
 """Ticket operations, independent of HTTP.
 
 Every change to a ticket that must not happen once it is sold is one conditional statement
-(`... WHERE is_sold IS false`), so concurrent requests cannot both pass the check.
+(`... WHERE is_sold IS false`), so concurrent requests cannot both pass the check. A ticket
+for an event is created under a lock on the event's row, so concurrent creators cannot all
+see room left.
 """
 
 from collections.abc import Sequence
 from typing import NoReturn
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .events import get_event
-from .models import Ticket
+from .events import EventNotFoundError
+from .models import Event, Ticket
 from .pagination import fetch_page
 from .schemas import TicketCreate
 
@@ -24,8 +26,13 @@ class TicketAlreadySoldError(RuntimeError):
     pass
 
 
-async def list_tickets(session: AsyncSession) -> Sequence[Ticket]:
-    return (await session.scalars(select(Ticket).order_by(Ticket.id))).all()
+class EventFullError(RuntimeError):
+    pass
+
+
+async def list_tickets(session: AsyncSession, limit: int, offset: int) -> Sequence[Ticket]:
+    query = select(Ticket).order_by(Ticket.id).limit(limit).offset(offset)
+    return (await session.scalars(query)).all()
 
 
 async def list_ticket_page(
@@ -58,7 +65,23 @@ async def create_ticket(session: AsyncSession, data: TicketCreate) -> Ticket:
 
 
 async def create_event_ticket(session: AsyncSession, event_id: int, price: int) -> Ticket:
-    await get_event(session, event_id)
+    """A new ticket of the event, unless it already has `capacity` tickets.
+
+    The event's row stays locked until the commit (`FOR UPDATE` on PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already admits one writer at a time), so the count cannot go stale.
+    """
+    capacity = await session.scalar(
+        select(Event.capacity).where(Event.id == event_id).with_for_update()
+    )
+    if capacity is None:
+        await session.rollback()
+        raise EventNotFoundError(event_id)
+    tickets = await session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.event_id == event_id)
+    )
+    if (tickets or 0) >= capacity:
+        await session.rollback()
+        raise EventFullError(event_id)
     ticket = Ticket(price=price, event_id=event_id)
     session.add(ticket)
     await session.commit()

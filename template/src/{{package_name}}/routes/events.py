@@ -7,9 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import events, tickets
 from ..database import get_session
-from ..errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
+from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from ..schemas import (
     MAX_INT,
+    ErrorDetail,
     EventCreate,
     EventPage,
     EventRead,
@@ -23,9 +24,10 @@ Session = Annotated[AsyncSession, Depends(get_session)]
 EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 NOT_FOUND = "Event was not found"
+FULL = "Event has as many tickets as its capacity"
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
 async def create_event(data: EventCreate, session: Session) -> EventRead:
     return EventRead.model_validate(await events.create_event(session, data))
 
@@ -52,13 +54,22 @@ async def get_event(event_id: EventId, session: Session) -> EventRead:
 
 
 @router.post(
-    "/{event_id}/tickets", status_code=status.HTTP_201_CREATED, responses=NOT_FOUND_RESPONSE
+    "/{event_id}/tickets",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        **NOT_FOUND_RESPONSE,
+        status.HTTP_409_CONFLICT: {"model": ErrorDetail, "description": FULL},
+        **BODY_RESPONSES,
+    },
 )
 async def create_event_ticket(
     event_id: EventId, data: EventTicketCreate, session: Session
 ) -> TicketDetail:
+    """A new ticket of the event; 409 once it has as many tickets as its capacity."""
     try:
         ticket = await tickets.create_event_ticket(session, event_id, data.price)
     except events.EventNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    except tickets.EventFullError:
+        raise HTTPException(status.HTTP_409_CONFLICT, FULL) from None
     return TicketDetail.model_validate(ticket)

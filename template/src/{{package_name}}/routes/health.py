@@ -1,16 +1,19 @@
-"""Liveness that includes the database: 200 when it answers, 503 when it does not."""
+"""Readiness: 200 when the database answers and holds every table and column the models use."""
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..database import get_session
-from ..schemas import HealthStatus
+from ..models import Base
+from ..schemas import DatabaseState, HealthStatus
 
 router = APIRouter(tags=["health"])
+logger = logging.getLogger(__name__)
 
 
 @router.get(
@@ -22,7 +25,18 @@ async def health(
 ) -> HealthStatus:
     try:
         await session.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError):
-        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return HealthStatus(status="unavailable", database="unreachable")
+    except (SQLAlchemyError, OSError) as error:
+        return unavailable(response, "unreachable", error)
+    try:
+        for table in Base.metadata.sorted_tables:
+            await session.execute(select(*table.columns).limit(0))
+    except SQLAlchemyError as error:
+        return unavailable(response, "not migrated", error)
     return HealthStatus(status="ok", database="ok")
+
+
+def unavailable(response: Response, database: DatabaseState, error: Exception) -> HealthStatus:
+    cause = getattr(error, "orig", None) or error
+    logger.warning("GET /health: 503 database %s (%s: %s)", database, type(cause).__name__, cause)
+    response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    return HealthStatus(status="unavailable", database=database)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import tickets
 from ..database import get_session
-from ..errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE, Responses
+from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE, Responses
 from ..schemas import (
     MAX_INT,
     ErrorDetail,
@@ -34,8 +34,11 @@ NOT_FOUND_OR_SOLD_RESPONSES: Responses = {
 
 
 @router.get("/all")
-async def list_tickets(session: Session) -> TicketList:
-    found = await tickets.list_tickets(session)
+async def list_tickets(
+    session: Session, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+) -> TicketList:
+    """The seed's list, one bounded page of it: `limit` tickets (50 by default) from `offset`."""
+    found = await tickets.list_tickets(session, limit, offset)
     return TicketList(tickets=[TicketRead.model_validate(ticket) for ticket in found])
 
 
@@ -56,12 +59,12 @@ async def list_ticket_page(
     )
 
 
-@router.post("/create", status_code=status.HTTP_201_CREATED)
+@router.post("/create", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
 async def create_ticket(data: TicketCreate, session: Session) -> TicketRead:
     return TicketRead.model_validate(await tickets.create_ticket(session, data))
 
 
-@router.post("/buy", responses=NOT_FOUND_OR_SOLD_RESPONSES)
+@router.post("/buy", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
 async def buy_ticket(purchase: PurchaseRequest, session: Session) -> TicketRead:
     try:
         sold = await tickets.buy_ticket(session, purchase.ticket_id, purchase.user)
@@ -80,7 +83,7 @@ async def get_ticket(ticket_id: TicketId, session: Session) -> TicketRead:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
 
 
-@router.patch("/{ticket_id}", responses=NOT_FOUND_OR_SOLD_RESPONSES)
+@router.patch("/{ticket_id}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
 async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session) -> TicketDetail:
     """Change the price of a ticket that is not sold yet (409 once it is)."""
     try:

