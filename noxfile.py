@@ -59,7 +59,8 @@ def demo(session: nox.Session) -> None:
         str(DEMO_DIR),
     )
     session.chdir(DEMO_DIR)
-    session.run("uv", "sync", env=OWN_ENVIRONMENT, external=True)
+    session.log("Installing the demo project's packages (uv sync)...")
+    session.run("uv", "sync", "--quiet", env=OWN_ENVIRONMENT, external=True)
     session.run("uv", "run", "fastapi", "dev", *session.posargs, env=OWN_ENVIRONMENT, external=True)
 
 
