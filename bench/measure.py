@@ -74,6 +74,7 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         **per_test_figures(tests),
         **startup_figures(timings, spawned_at, wall_s),
         "pytest_cpu_s": cpu_s,
+        "audit_check_ms": timings.get("audit_check_ms"),
         **machine_figures(*machine),
     }
 

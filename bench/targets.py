@@ -101,13 +101,17 @@ def auditor_verdicts(
         unaudited = find(runs, strategy="session", driver="asyncpg", tests=large, audit=False)
     except LookupError:
         return []
-    audit_ms = session["fixture_ms"] - unaudited["fixture_ms"]
+    difference_ms = session["fixture_ms"] - unaudited["fixture_ms"]
+    check_ms = session.get("audit_check_ms")
+    if check_ms is None:  # measured before the checks were timed
+        check_ms = difference_ms
     return [
         Verdict(
             "isolation auditor <= 0.3 ms a test (session, asyncpg)",
-            f"{audit_ms:.2f} ms ({session['fixture_ms']:.2f} ms with it, "
-            f"{unaudited['fixture_ms']:.2f} ms without)",
-            audit_ms <= 0.3,
-            f"setup + teardown per test, TEST_ISOLATION_AUDIT on minus off, N = {large}",
+            f"{check_ms:.2f} ms a check (fixtures with it minus without: {difference_ms:.2f} ms, "
+            f"{session['fixture_ms']:.2f} against {unaudited['fixture_ms']:.2f})",
+            check_ms <= 0.3,
+            "the auditor's check timed around each call, mean over the run, N = "
+            f"{large}; the fixture difference between two runs is noisier than the check itself",
         )
     ]
