@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, status
+from fastapi import APIRouter, Depends, Path, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import events, tickets
 from ..database import get_session
 from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE
+from ..exceptions import EventFullError
 from ..schemas import (
     MAX_INT,
     ErrorDetail,
@@ -22,9 +23,6 @@ from .params import DEFAULT_LIMIT, Limit, Offset
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
 Session = Annotated[AsyncSession, Depends(get_session)]
 EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
-
-NOT_FOUND = "Event was not found"
-FULL = "Event has as many tickets as its capacity"
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
@@ -47,10 +45,7 @@ async def list_events(
 
 @router.get("/{event_id}", responses=NOT_FOUND_RESPONSE)
 async def get_event(event_id: EventId, session: Session) -> EventRead:
-    try:
-        return EventRead.model_validate(await events.get_event(session, event_id))
-    except events.EventNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    return EventRead.model_validate(await events.get_event(session, event_id))
 
 
 @router.post(
@@ -58,7 +53,7 @@ async def get_event(event_id: EventId, session: Session) -> EventRead:
     status_code=status.HTTP_201_CREATED,
     responses={
         **NOT_FOUND_RESPONSE,
-        status.HTTP_409_CONFLICT: {"model": ErrorDetail, "description": FULL},
+        status.HTTP_409_CONFLICT: {"model": ErrorDetail, "description": EventFullError.detail},
         **BODY_RESPONSES,
     },
 )
@@ -66,10 +61,5 @@ async def create_event_ticket(
     event_id: EventId, data: EventTicketCreate, session: Session
 ) -> TicketDetail:
     """A new ticket of the event; 409 once it has as many tickets as its capacity."""
-    try:
-        ticket = await tickets.create_event_ticket(session, event_id, data.price)
-    except events.EventNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.EventFullError:
-        raise HTTPException(status.HTTP_409_CONFLICT, FULL) from None
+    ticket = await tickets.create_event_ticket(session, event_id, data.price)
     return TicketDetail.model_validate(ticket)

@@ -2,15 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .. import tickets
 from ..database import get_session
-from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE, Responses
+from ..errors import (
+    BODY_RESPONSES,
+    CONFLICT_RESPONSE,
+    ERROR_RESPONSES,
+    NOT_FOUND_RESPONSE,
+    Responses,
+)
 from ..schemas import (
     MAX_INT,
-    ErrorDetail,
     PriceUpdate,
     PurchaseRequest,
     TicketCreate,
@@ -25,12 +30,7 @@ router = APIRouter(prefix="/tickets", tags=["tickets"], responses=ERROR_RESPONSE
 Session = Annotated[AsyncSession, Depends(get_session)]
 TicketId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
-NOT_FOUND = "Ticket was not found"
-ALREADY_SOLD = "Ticket has already been sold"
-NOT_FOUND_OR_SOLD_RESPONSES: Responses = {
-    **NOT_FOUND_RESPONSE,
-    status.HTTP_409_CONFLICT: {"model": ErrorDetail},
-}
+NOT_FOUND_OR_SOLD_RESPONSES: Responses = {**NOT_FOUND_RESPONSE, **CONFLICT_RESPONSE}
 
 
 @router.get("/all")
@@ -66,32 +66,19 @@ async def create_ticket(data: TicketCreate, session: Session) -> TicketRead:
 
 @router.post("/buy", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
 async def buy_ticket(purchase: PurchaseRequest, session: Session) -> TicketRead:
-    try:
-        sold = await tickets.buy_ticket(session, purchase.ticket_id, purchase.user)
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.TicketAlreadySoldError:
-        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+    sold = await tickets.buy_ticket(session, purchase.ticket_id, purchase.user)
     return TicketRead.model_validate(sold)
 
 
 @router.get("/{ticket_id}", responses=NOT_FOUND_RESPONSE)
 async def get_ticket(ticket_id: TicketId, session: Session) -> TicketRead:
-    try:
-        return TicketRead.model_validate(await tickets.get_ticket(session, ticket_id))
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+    return TicketRead.model_validate(await tickets.get_ticket(session, ticket_id))
 
 
 @router.patch("/{ticket_id}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
 async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session) -> TicketDetail:
     """Change the price of a ticket that is not sold yet (409 once it is)."""
-    try:
-        changed = await tickets.change_price(session, ticket_id, data.price)
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.TicketAlreadySoldError:
-        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+    changed = await tickets.change_price(session, ticket_id, data.price)
     return TicketDetail.model_validate(changed)
 
 
@@ -102,9 +89,4 @@ async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session)
 )
 async def delete_ticket(ticket_id: TicketId, session: Session) -> None:
     """Delete a ticket that is not sold yet (409 once it is)."""
-    try:
-        await tickets.delete_ticket(session, ticket_id)
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.TicketAlreadySoldError:
-        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+    await tickets.delete_ticket(session, ticket_id)
