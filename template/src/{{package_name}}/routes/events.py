@@ -2,11 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Path, status
 
 from .. import events, tickets
-from ..database import get_session
+from ..database import SessionDep
 from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from ..exceptions import EventFullError
 from ..schemas import (
@@ -21,18 +20,17 @@ from ..schemas import (
 from .params import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
-Session = Annotated[AsyncSession, Depends(get_session)]
 EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
-async def create_event(data: EventCreate, session: Session) -> EventRead:
+async def create_event(data: EventCreate, session: SessionDep) -> EventRead:
     return EventRead.model_validate(await events.create_event(session, data))
 
 
 @router.get("")
 async def list_events(
-    session: Session, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> EventPage:
     found, total = await events.list_events(session, limit, offset)
     return EventPage(
@@ -44,7 +42,7 @@ async def list_events(
 
 
 @router.get("/{event_id}", responses=NOT_FOUND_RESPONSE)
-async def get_event(event_id: EventId, session: Session) -> EventRead:
+async def get_event(event_id: EventId, session: SessionDep) -> EventRead:
     return EventRead.model_validate(await events.get_event(session, event_id))
 
 
@@ -58,7 +56,7 @@ async def get_event(event_id: EventId, session: Session) -> EventRead:
     },
 )
 async def create_event_ticket(
-    event_id: EventId, data: EventTicketCreate, session: Session
+    event_id: EventId, data: EventTicketCreate, session: SessionDep
 ) -> TicketDetail:
     """A new ticket of the event; 409 once it has as many tickets as its capacity."""
     ticket = await tickets.create_event_ticket(session, event_id, data.price)

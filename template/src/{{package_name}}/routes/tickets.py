@@ -2,11 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Path, Query, status
 
 from .. import tickets
-from ..database import get_session
+from ..database import SessionDep
 from ..errors import (
     BODY_RESPONSES,
     CONFLICT_RESPONSE,
@@ -27,7 +26,6 @@ from ..schemas import (
 from .params import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
-Session = Annotated[AsyncSession, Depends(get_session)]
 TicketId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 NOT_FOUND_OR_SOLD_RESPONSES: Responses = {**NOT_FOUND_RESPONSE, **CONFLICT_RESPONSE}
@@ -35,7 +33,7 @@ NOT_FOUND_OR_SOLD_RESPONSES: Responses = {**NOT_FOUND_RESPONSE, **CONFLICT_RESPO
 
 @router.get("/all")
 async def list_tickets(
-    session: Session, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> TicketList:
     """The seed's list, one bounded page of it: `limit` tickets (50 by default) from `offset`."""
     found = await tickets.list_tickets(session, limit, offset)
@@ -44,7 +42,7 @@ async def list_tickets(
 
 @router.get("")
 async def list_ticket_page(
-    session: Session,
+    session: SessionDep,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     is_sold: bool | None = None,
@@ -60,23 +58,23 @@ async def list_ticket_page(
 
 
 @router.post("/create", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
-async def create_ticket(data: TicketCreate, session: Session) -> TicketRead:
+async def create_ticket(data: TicketCreate, session: SessionDep) -> TicketRead:
     return TicketRead.model_validate(await tickets.create_ticket(session, data))
 
 
 @router.post("/buy", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
-async def buy_ticket(purchase: PurchaseRequest, session: Session) -> TicketRead:
+async def buy_ticket(purchase: PurchaseRequest, session: SessionDep) -> TicketRead:
     sold = await tickets.buy_ticket(session, purchase.ticket_id, purchase.user)
     return TicketRead.model_validate(sold)
 
 
 @router.get("/{ticket_id}", responses=NOT_FOUND_RESPONSE)
-async def get_ticket(ticket_id: TicketId, session: Session) -> TicketRead:
+async def get_ticket(ticket_id: TicketId, session: SessionDep) -> TicketRead:
     return TicketRead.model_validate(await tickets.get_ticket(session, ticket_id))
 
 
 @router.patch("/{ticket_id}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
-async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session) -> TicketDetail:
+async def change_price(ticket_id: TicketId, data: PriceUpdate, session: SessionDep) -> TicketDetail:
     """Change the price of a ticket that is not sold yet (409 once it is)."""
     changed = await tickets.change_price(session, ticket_id, data.price)
     return TicketDetail.model_validate(changed)
@@ -87,6 +85,6 @@ async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session)
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND_OR_SOLD_RESPONSES,
 )
-async def delete_ticket(ticket_id: TicketId, session: Session) -> None:
+async def delete_ticket(ticket_id: TicketId, session: SessionDep) -> None:
     """Delete a ticket that is not sold yet (409 once it is)."""
     await tickets.delete_ticket(session, ticket_id)
