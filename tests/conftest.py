@@ -17,8 +17,10 @@ from .helpers import (
     install,
     release,
     render,
+    restore,
     snapshot_template,
     undo_answer_rename,
+    undo_module_renames,
 )
 
 Project = Callable[..., Path]
@@ -108,12 +110,14 @@ class TemplateHistory:
 
 @pytest.fixture(scope="session")
 def template_history(tmp_path_factory: pytest.TempPathFactory) -> TemplateHistory:
-    """v0.0.1 still names the answer `python_version`; the latest adds TEMPLATE_CHANGE too."""
+    """v0.0.1 still names the answer `python_version` and the service modules `tickets.py` and
+    `events.py`; the latest adds TEMPLATE_CHANGE too."""
     template = snapshot_template(tmp_path_factory.mktemp("template-history"))
-    originals = undo_answer_rename(template)
+    renamed_answer = undo_answer_rename(template)
+    renamed_modules = undo_module_renames(template)
     before_rename = release(template, BEFORE_RENAME)
-    for path, text in originals.items():
-        path.write_text(text)
+    restore(renamed_modules)
+    restore(renamed_answer)
     with (template / "template" / ".gitignore").open("a") as gitignore:
         gitignore.write(TEMPLATE_CHANGE)
     latest = release(template, LATEST)

@@ -1,8 +1,10 @@
 """Tiny helpers for the meta-tests: read copier.yml, render the template, run commands."""
 
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -225,3 +227,39 @@ def undo_answer_rename(template: Path) -> dict[Path, str]:
                 old = old.replace("min_python_version", "python_version")
             path.write_text(old)
     return originals
+
+
+# Service modules renamed since v0.0.1, in the template's package folder: old name, new name.
+MODULE_RENAMES = {"tickets": "ticket_service", "events": "event_service"}
+
+
+def undo_module_renames(template: Path) -> dict[Path, str | None]:
+    """Give the snapshot's service modules their names from before the renames, imports too.
+
+    Returns what restores the snapshot: each file's current text, or None for a file to delete.
+    """
+    package = template / "template" / "src" / "{{package_name}}"
+    originals: dict[Path, str | None] = {}
+    for old, new in MODULE_RENAMES.items():
+        renamed = package / f"{new}.py"
+        originals[renamed] = renamed.read_text()
+        originals[package / f"{old}.py"] = None
+        renamed.rename(package / f"{old}.py")
+    for path in [*package.rglob("*.py*"), *(template / "template" / "tests").rglob("*.py*")]:
+        text = path.read_text()
+        old_text = text
+        for old, new in MODULE_RENAMES.items():
+            old_text = re.sub(rf"\b{new}\b", old, old_text)
+        if old_text != text:
+            originals.setdefault(path, text)
+            path.write_text(old_text)
+    return originals
+
+
+def restore(originals: Mapping[Path, str | None]) -> None:
+    """Undo `undo_answer_rename` or `undo_module_renames`."""
+    for path, text in originals.items():
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text)

@@ -114,7 +114,7 @@ MUTATIONS = [
     pytest.param(
         "asyncpg",
         "session",
-        "src/ticketing_service/tickets.py",
+        "src/ticketing_service/ticket_service.py",
         CONDITIONAL_PURCHASE,
         READ_THEN_WRITE_PURCHASE,
         "test_concurrency.py",
@@ -132,7 +132,7 @@ MUTATIONS = [
     pytest.param(
         "aiosqlite",
         "function",
-        "src/ticketing_service/tickets.py",
+        "src/ticketing_service/ticket_service.py",
         LIST_PAGE,
         LIST_PAGE_LOADING_EACH_ROW,
         "test_query_budget.py",

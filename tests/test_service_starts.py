@@ -39,7 +39,7 @@ def wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
     raise AssertionError(f"nothing answered at {url} within 30 s")
 
 
-def test_fastapi_run_serves_docs_and_the_seed_routes(installed_project: Project) -> None:
+def test_fastapi_run_serves_the_ticket_routes(installed_project: Project) -> None:
     project: Path = installed_project()
     port = free_port()
     base = f"http://127.0.0.1:{port}"

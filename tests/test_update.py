@@ -61,6 +61,9 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     update(project, history.latest)
 
     assert TEMPLATE_CHANGE in (project / ".gitignore").read_text()
+    package = project / "src" / "ticketing_service"
+    assert not (package / "tickets.py").exists()
+    assert (package / "ticket_service.py").is_file()
     assert USER_TEST in (project / "tests" / "test_health.py").read_text()
     assert update_leftovers(project) == []
     result = run_suite(install(project), "-p", "randomly", "-v", TEST_DATABASE_URL=postgres_url)

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from .. import events, tickets
+from .. import event_service, ticket_service
 from ..database import SessionDep
 from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from ..exceptions import EventFullError
+from ..pagination import DEFAULT_LIMIT, Limit, Offset
 from ..schemas import (
     MAX_INT,
     ErrorDetail,
@@ -17,22 +18,21 @@ from ..schemas import (
     EventTicketCreate,
     TicketDetail,
 )
-from .params import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
-EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
+EventIdPath = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
 async def create_event(data: EventCreate, session: SessionDep) -> EventRead:
-    return EventRead.model_validate(await events.create_event(session, data))
+    return EventRead.model_validate(await event_service.create_event(session, data))
 
 
 @router.get("")
 async def list_events(
     session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> EventPage:
-    found, total = await events.list_events(session, limit, offset)
+    found, total = await event_service.list_events(session, limit, offset)
     return EventPage(
         items=[EventRead.model_validate(event) for event in found],
         total=total,
@@ -42,8 +42,8 @@ async def list_events(
 
 
 @router.get("/{event_id}", responses=NOT_FOUND_RESPONSE)
-async def get_event(event_id: EventId, session: SessionDep) -> EventRead:
-    return EventRead.model_validate(await events.get_event(session, event_id))
+async def get_event(event_id: EventIdPath, session: SessionDep) -> EventRead:
+    return EventRead.model_validate(await event_service.get_event(session, event_id))
 
 
 @router.post(
@@ -56,8 +56,8 @@ async def get_event(event_id: EventId, session: SessionDep) -> EventRead:
     },
 )
 async def create_event_ticket(
-    event_id: EventId, data: EventTicketCreate, session: SessionDep
+    event_id: EventIdPath, data: EventTicketCreate, session: SessionDep
 ) -> TicketDetail:
     """A new ticket of the event; 409 once it has as many tickets as its capacity."""
-    ticket = await tickets.create_event_ticket(session, event_id, data.price)
+    ticket = await ticket_service.create_event_ticket(session, event_id, data.price)
     return TicketDetail.model_validate(ticket)
