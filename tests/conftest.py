@@ -4,7 +4,6 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,18 +11,20 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from .helpers import (
-    Answer,
-    install,
+from .answers import Answer
+from .history import (
+    BEFORE_RENAME,
+    LATEST,
+    TEMPLATE_CHANGE,
+    TemplateHistory,
     release,
-    render,
     restore,
     snapshot_template,
     undo_answer_rename,
     undo_module_renames,
 )
-
-Project = Callable[..., Path]
+from .rendering import Project, render
+from .running import install
 
 
 def once_per_answers(make: Callable[[str], Path], build: Callable[[Path], Path]) -> Project:
@@ -90,22 +91,6 @@ def empty_database_url(postgres_url: str, new_database_url: str) -> str:
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return new_database_url
-
-
-# copier.yml's migration renames `python_version` to `min_python_version` on updates that
-# cross 0.1.0: from a version before it to this one.
-BEFORE_RENAME, LATEST = "v0.0.1", "v0.1.0"
-# A change the newer test version makes to a file no user edit touches.
-TEMPLATE_CHANGE = "# Coverage reports\nhtmlcov/\n"
-
-
-@dataclass(frozen=True)
-class TemplateHistory:
-    """A template repository with two tagged versions, the newer one being today's template."""
-
-    path: Path
-    before_rename: str
-    latest: str
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import Project
-from .helpers import Answer, toggle_rows
+from .answers import Answer, parametrize_answers, toggle_rows
 from .readers import settings_fields, yaml_file
+from .rendering import Project
 
 PACKAGE = "ticketing_service"
 
@@ -54,7 +54,7 @@ def test_pre_commit_mypy_runs_in_the_project_environment(rendered_project: Proje
     assert mypy["pass_filenames"] is False
 
 
-@pytest.mark.parametrize("answers", toggle_rows())
+@parametrize_answers(toggle_rows())
 def test_rendered_files_already_satisfy_the_whitespace_hooks(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:

@@ -17,9 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from .conftest import Project
-from .helpers import assert_ok, clean_env, install, render, run_suite
-from .test_test_databases import databases_named
+from .rendering import Project, render
+from .running import assert_ok, clean_env, databases_named, install, run_suite
 
 PROJECT_NAME = "Interrupted Run"
 DATABASES = "test_interrupted_run"

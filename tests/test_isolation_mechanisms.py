@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import install, output_of, render, run_suite
+from .rendering import render
+from .running import install, output_of, run_suite
 
 CONDITIONAL_PURCHASE = """\
     return await _update_unsold(session, ticket_id, is_sold=True, sold_to=user)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TemplateHistory
-from .helpers import assert_ok, install, recorded_answers, render_at, run_suite, update
+from .history import TemplateHistory, recorded_answers, render_at, update
+from .running import assert_ok, install, run_suite
 
 SCOPE_CHANGES = [
     pytest.param("function", "session", id="function-to-session"),

@@ -12,7 +12,9 @@ from typing import Any
 import nox.registry
 import pytest
 
-from .helpers import ROOT, choices
+from template_facts import ROOT
+
+from .answers import choices
 from .readers import schema_errors, yaml_file
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -4,23 +4,14 @@ import os
 import subprocess
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from .conftest import Project
-from .helpers import assert_ok, output_of, run_suite, summary
+from .rendering import Project
+from .running import assert_ok, databases_named, output_of, run_suite, summary
 
 NO_DOCKER = "unix:///nonexistent/docker.sock"
 # A tag no registry has and no engine builds: pulling it fails with or without a registry.
 MISSING_IMAGE = "postgres:no-such-tag-for-meta-tests"
-
-
-def databases_named(url: str, prefix: str) -> set[str]:
-    with psycopg.connect(url, autocommit=True) as connection:
-        rows = connection.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
-        ).fetchall()
-    return {name for (name,) in rows}
 
 
 def test_without_a_url_the_suite_runs_on_embedded_postgres(installed_project: Project) -> None:
@@ -175,7 +166,7 @@ def test_a_reaper_docker_cannot_start_stops_with_the_other_ways(
 
 
 def test_testcontainers_default_is_recorded_in_the_project(tmp_path: Path) -> None:
-    from .helpers import render
+    from .rendering import render
 
     project = render(tmp_path, test_database_provider="testcontainers")
 

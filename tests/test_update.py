@@ -3,19 +3,16 @@
 import sys
 from pathlib import Path
 
-import pytest
-
-from .conftest import TEMPLATE_CHANGE, TemplateHistory
-from .helpers import (
-    assert_ok,
+from .answers import parametrize_answers
+from .history import (
+    TEMPLATE_CHANGE,
+    TemplateHistory,
     commit_all,
-    install,
     recorded_answers,
     render_at,
-    run,
-    run_suite,
     update,
 )
+from .running import assert_ok, install, run, run_suite
 
 USER_TEST = """
 
@@ -71,12 +68,11 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     assert "test_docs_are_served PASSED" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "answers",
+@parametrize_answers(
     [
-        pytest.param({"db_driver": "asyncpg", "test_scope": "function"}, id="asyncpg-function"),
-        pytest.param({"db_driver": "psycopg", "test_scope": "class"}, id="psycopg-class"),
-        pytest.param({"db_driver": "aiosqlite", "test_scope": "session"}, id="aiosqlite-session"),
+        {"db_driver": "asyncpg", "test_scope": "function"},
+        {"db_driver": "psycopg", "test_scope": "class"},
+        {"db_driver": "aiosqlite", "test_scope": "session"},
     ],
 )
 def test_updated_project_equals_a_fresh_render(

@@ -7,7 +7,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from .helpers import ROOT, render
+from template_facts import ROOT
+
+from .rendering import render
 
 REFUSED_TEXT = [
     pytest.param("project_name", "   ", id="project_name-blank"),
