@@ -25,7 +25,7 @@ def test_without_a_url_the_suite_runs_on_embedded_postgres(installed_project: Pr
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
-def test_with_a_url_the_suite_uses_that_server_and_leaves_nothing(
+def test_with_a_url_the_suite_leaves_nothing_on_that_server(
     installed_project: Project, postgres_url: str, workers: str
 ) -> None:
     project = installed_project(project_name="Leak Check")
@@ -210,7 +210,7 @@ def test_a_url_for_no_postgresql_server_stops_with_one_message(
     assert len(message.splitlines()) < 25, message
 
 
-def test_an_unencoded_at_sign_in_the_password_is_named_and_never_shown(
+def test_an_unencoded_at_sign_is_named_without_showing_the_password(
     installed_project: Project,
 ) -> None:
     project = installed_project()

@@ -132,7 +132,7 @@ def test_compose_keeps_the_sqlite_file_in_a_named_volume(
 
 
 @parametrize_answers(DOCKER)
-def test_image_and_compose_set_only_settings_the_service_reads(
+def test_docker_files_set_only_settings_the_service_reads(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
     project = rendered_project(**answers)
@@ -146,14 +146,20 @@ def test_image_and_compose_set_only_settings_the_service_reads(
 
 
 @parametrize_answers(DOCKER)
-def test_dockerfile_builds_in_stages_and_runs_as_a_non_root_user(
-    rendered_project: Project, answers: dict[str, Answer]
-) -> None:
+def test_dockerfile_builds_in_stages(rendered_project: Project, answers: dict[str, Answer]) -> None:
     stages = dockerfile_stages(rendered_project(**answers))
     runtime = list(stages.values())[-1]
 
     assert len(stages) >= 2
     assert any(copy.startswith("--from=builder") for copy in arguments_of(runtime, "COPY"))
+
+
+@parametrize_answers(DOCKER)
+def test_dockerfile_runs_as_a_non_root_user(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    runtime = list(dockerfile_stages(rendered_project(**answers)).values())[-1]
+
     users = arguments_of(runtime, "USER")
     assert users
     assert users[-1] not in {"root", "0"}

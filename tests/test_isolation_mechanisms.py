@@ -195,7 +195,7 @@ def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(tmp_path: P
     ], output_of(result)
 
 
-def test_the_auditor_names_the_test_that_leaked_and_its_tables(tmp_path: Path) -> None:
+def test_the_auditor_names_the_leaking_test_with_its_tables(tmp_path: Path) -> None:
     project = install(render(tmp_path, db_driver="psycopg", test_scope="session"))
     (project / "tests" / "test_leak.py").write_text(LEAKING_TEST)
     suite = ("-p", "no:randomly", "tests/test_leak.py", "tests/test_isolation.py")

@@ -14,7 +14,7 @@ SCOPE_CHANGES = [
 
 
 @pytest.mark.parametrize(("old_scope", "new_scope"), SCOPE_CHANGES)
-def test_new_scope_answer_switches_the_strategy_and_the_suite_passes(
+def test_a_new_scope_answer_gives_a_passing_suite_on_the_new_strategy(
     template_history: TemplateHistory,
     postgres_url: str,
     tmp_path: Path,

@@ -46,7 +46,7 @@ def update_leftovers(project: Path) -> list[str]:
     ]
 
 
-def test_update_brings_template_changes_and_keeps_user_edits(
+def test_update_keeps_the_users_edits(
     template_history: TemplateHistory, postgres_url: str, tmp_path: Path
 ) -> None:
     history = template_history

@@ -44,7 +44,9 @@ REFUSED_CHOICES = [
 
 
 @pytest.mark.parametrize(("question", "value"), REFUSED_TEXT)
-def test_validator_refuses_and_names_the_value(tmp_path: Path, question: str, value: str) -> None:
+def test_a_refused_answer_is_named_in_the_message(
+    tmp_path: Path, question: str, value: str
+) -> None:
     with pytest.raises(ValueError, match=f"Validation error for question '{question}'") as refusal:
         render(tmp_path, **{question: value})
 
