@@ -1,9 +1,13 @@
 """Sessions for working on the template: `nox -s tests`, `lint`, `demo`, and `bench`."""
 
+import sys
 import time
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent))  # nox loads this file without its folder on the path
+from template_facts import unset_outer_environment
 
 nox.options.default_venv_backend = "uv"
 nox.options.sessions = ["lint", "tests"]
@@ -11,11 +15,7 @@ nox.options.sessions = ["lint", "tests"]
 ROOT = Path(__file__).parent
 DEMO_DIR = ROOT / "build" / "demo"
 # nox points uv at the session's virtualenv; a generated project must get its own.
-OWN_ENVIRONMENT: dict[str, str | None] = {
-    "VIRTUAL_ENV": None,
-    "UV_PROJECT_ENVIRONMENT": None,
-    "UV_PYTHON": None,
-}
+OWN_ENVIRONMENT = unset_outer_environment()
 
 
 def install_dev(session: nox.Session) -> None:

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
+from template_facts import DRIVERS, POSTGRES_DRIVERS, SCOPES, default
+
 from .measure import Run
 
-DRIVERS = ("asyncpg", "psycopg", "aiosqlite")
-POSTGRES_DRIVERS = ("asyncpg", "psycopg")
-SCOPES = ("function", "class", "session")
-DEFAULT = ("asyncpg", "session")  # the template's default answers: start-up is measured there
+# The template's default answers: start-up is measured there.
+DEFAULT = (default("db_driver"), default("test_scope"))
 
 # Reference strategies: which drivers they run on. The costly two run on asyncpg only.
 REFERENCE_DRIVERS = {

@@ -1,25 +1,19 @@
 """Render generated projects for the benchmark and install their dependencies."""
 
-import os
 import subprocess
 from pathlib import Path
 
 from copier import run_copy
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_NAME = "ticketing_service"  # the default answer; reference strategies import it
+from template_facts import ROOT
+from template_facts import clean_env as project_env
 
-# Variables by which nox's (or any outer) environment would capture a generated project's `uv`.
-OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
-DATABASE_VARIABLES = {"TEST_DATABASE_URL", "TEST_DATABASE_PROVIDER"}
+PACKAGE_NAME = "ticketing_service"  # the default answer; reference strategies import it
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
-    """The environment for a generated project's commands: no outer virtualenv or database."""
-    hidden = OUTER_ENVIRONMENT | DATABASE_VARIABLES
-    env = {key: value for key, value in os.environ.items() if key not in hidden}
-    env.update(overrides)
-    return env
+    """A generated project's environment without the caller's test database either."""
+    return project_env(TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None, **overrides)
 
 
 def render(destination: Path, **answers: str) -> Path:

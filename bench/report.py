@@ -6,7 +6,9 @@ from typing import Any
 
 from matplotlib.figure import Figure  # drawn without pyplot: the Agg canvas, no GUI backend
 
-from .plan import DRIVERS, POSTGRES_DRIVERS, REFERENCE_DRIVERS
+from template_facts import DRIVERS, POSTGRES_DRIVERS
+
+from .plan import REFERENCE_DRIVERS
 from .targets import find
 
 LABELS = {

@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from template_facts import DRIVERS, ROOT, SCOPES
+
 from . import plan
 from .machine import describe_machine
 from .measure import Run, measure
-from .projects import ROOT, install, render
+from .projects import install, render
 from .reference_strategies import install_reference
 from .report import write_all
 from .scaled_tests import write_scaled_module
@@ -45,8 +47,8 @@ def docker_reason() -> str | None:
 
 def prepare_projects(workdir: Path) -> Projects:
     projects: Projects = {}
-    for driver in plan.DRIVERS:
-        for scope in plan.SCOPES:
+    for driver in DRIVERS:
+        for scope in SCOPES:
             destination = workdir / f"{driver}-{scope}"
             project = install(render(destination, db_driver=driver, test_scope=scope))
             write_scaled_module(project / "tests")
@@ -58,7 +60,7 @@ def prepare_projects(workdir: Path) -> Projects:
 
 
 def project_for(projects: Projects, run: Run) -> Path:
-    scope = run.strategy if run.strategy in plan.SCOPES else "function"
+    scope = run.strategy if run.strategy in SCOPES else "function"
     return projects[run.driver, scope]
 
 
@@ -97,7 +99,7 @@ def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
     providers = ["url", "embedded"] + ([] if not_measured else ["testcontainers"])
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
-        log(f"rendering and installing {len(plan.DRIVERS) * len(plan.SCOPES)} projects")
+        log(f"rendering and installing {len(DRIVERS) * len(SCOPES)} projects")
         projects = prepare_projects(Path(workdir))
         machine = describe_machine(server_url, projects[plan.DEFAULT])
         log(f"measuring against {server_url}: {machine['url_server']}")

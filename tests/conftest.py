@@ -4,7 +4,6 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,16 +11,20 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from .helpers import (
-    Answer,
-    install,
+from .answers import Answer
+from .history import (
+    BEFORE_RENAME,
+    LATEST,
+    TEMPLATE_CHANGE,
+    TemplateHistory,
     release,
-    render,
+    restore,
     snapshot_template,
     undo_answer_rename,
+    undo_module_renames,
 )
-
-Project = Callable[..., Path]
+from .rendering import Project, render
+from .running import install
 
 
 def once_per_answers(make: Callable[[str], Path], build: Callable[[Path], Path]) -> Project:
@@ -90,30 +93,16 @@ def empty_database_url(postgres_url: str, new_database_url: str) -> str:
     return new_database_url
 
 
-# copier.yml's migration renames `python_version` to `min_python_version` on updates that
-# cross 0.1.0: from a version before it to this one.
-BEFORE_RENAME, LATEST = "v0.0.1", "v0.1.0"
-# A change the newer test version makes to a file no user edit touches.
-TEMPLATE_CHANGE = "# Coverage reports\nhtmlcov/\n"
-
-
-@dataclass(frozen=True)
-class TemplateHistory:
-    """A template repository with two tagged versions, the newer one being today's template."""
-
-    path: Path
-    before_rename: str
-    latest: str
-
-
 @pytest.fixture(scope="session")
 def template_history(tmp_path_factory: pytest.TempPathFactory) -> TemplateHistory:
-    """v0.0.1 still names the answer `python_version`; the latest adds TEMPLATE_CHANGE too."""
+    """v0.0.1 still names the answer `python_version` and the service modules `tickets.py` and
+    `events.py`; the latest adds TEMPLATE_CHANGE too."""
     template = snapshot_template(tmp_path_factory.mktemp("template-history"))
-    originals = undo_answer_rename(template)
+    renamed_answer = undo_answer_rename(template)
+    renamed_modules = undo_module_renames(template)
     before_rename = release(template, BEFORE_RENAME)
-    for path, text in originals.items():
-        path.write_text(text)
+    restore(renamed_modules)
+    restore(renamed_answer)
     with (template / "template" / ".gitignore").open("a") as gitignore:
         gitignore.write(TEMPLATE_CHANGE)
     latest = release(template, LATEST)

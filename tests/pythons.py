@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import choices, clean_env, output_of, run
+from .answers import choices
+from .running import clean_env, output_of, run
 
 PYTHONS = choices("min_python_version")
 # The uv of this run, resolved before pyenv's directories (which may hold another) go first.

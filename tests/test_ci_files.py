@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import Project
-from .helpers import QUESTIONS, Answer, assert_ok, choices, clean_env, render, run, toggle_rows
+from .answers import QUESTIONS, Answer, choices, parametrize_answers, toggle_rows
 from .readers import schema_errors, yaml_file
+from .rendering import Project, render
+from .running import assert_ok, clean_env, run
 
 GITHUB_WORKFLOW = Path(".github/workflows/ci.yml")
 GITLAB_PIPELINE = Path(".gitlab-ci.yml")
@@ -61,7 +62,7 @@ def gitlab_commands(pipeline: dict[str, Any]) -> list[str]:
     return [command for job in gitlab_jobs(pipeline).values() for command in before + job["script"]]
 
 
-@pytest.mark.parametrize("answers", toggle_rows())
+@parametrize_answers(toggle_rows())
 def test_only_the_chosen_pipeline_is_rendered(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -77,7 +78,7 @@ def test_an_unknown_ci_answer_is_refused_by_name(tmp_path: Path) -> None:
         render(tmp_path, ci="jenkins")
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_github_workflow_follows_the_workflow_schema(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -86,7 +87,7 @@ def test_github_workflow_follows_the_workflow_schema(
     assert schema_errors(project / GITHUB_WORKFLOW, "vendor.github-workflows") == ""
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_github_workflow_lints_type_checks_and_tests(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -101,7 +102,7 @@ def setup_uv(job: dict[str, Any]) -> dict[str, Any]:
     return step
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_github_jobs_set_up_uv_with_its_cache(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -112,7 +113,7 @@ def test_github_jobs_set_up_uv_with_its_cache(
     assert setup_uv(workflow["jobs"]["lint"])["with"]["python-version"] == MIN_PYTHON
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_github_tests_run_on_the_minimum_and_the_newest_python(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -135,9 +136,7 @@ def test_a_project_on_the_newest_python_tests_on_it_once(
     assert versions == [NEWEST_PYTHON]
 
 
-@pytest.mark.parametrize(
-    "answers", [row for row in GITHUB if row.values[0]["db_driver"] in POSTGRES]
-)
+@parametrize_answers([row for row in GITHUB if row["db_driver"] in POSTGRES])
 def test_github_tests_run_on_a_healthy_postgres_service(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -152,7 +151,7 @@ def test_github_tests_run_on_a_healthy_postgres_service(
     assert url.password == postgres["env"]["POSTGRES_PASSWORD"]
 
 
-@pytest.mark.parametrize("answers", toggle_rows(ci="github", db_driver="aiosqlite"))
+@parametrize_answers(toggle_rows(ci="github", db_driver="aiosqlite"))
 def test_github_sqlite_tests_need_no_database_service(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -162,7 +161,7 @@ def test_github_sqlite_tests_need_no_database_service(
     assert "TEST_DATABASE_URL" not in job.get("env", {})
 
 
-@pytest.mark.parametrize("answers", GITLAB)
+@parametrize_answers(GITLAB)
 def test_gitlab_pipeline_follows_the_gitlab_ci_schema(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -171,7 +170,7 @@ def test_gitlab_pipeline_follows_the_gitlab_ci_schema(
     assert schema_errors(project / GITLAB_PIPELINE, "vendor.gitlab-ci") == ""
 
 
-@pytest.mark.parametrize("answers", GITLAB)
+@parametrize_answers(GITLAB)
 def test_gitlab_pipeline_lints_type_checks_and_tests_with_a_uv_cache(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -184,7 +183,7 @@ def test_gitlab_pipeline_lints_type_checks_and_tests_with_a_uv_cache(
     assert cache["paths"] == [pipeline["variables"]["UV_CACHE_DIR"]]
 
 
-@pytest.mark.parametrize("answers", GITLAB)
+@parametrize_answers(GITLAB)
 def test_gitlab_tests_run_on_the_minimum_and_the_newest_python(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -196,9 +195,7 @@ def test_gitlab_tests_run_on_the_minimum_and_the_newest_python(
     assert test["image"] == "ghcr.io/astral-sh/uv:python${UV_PYTHON}-bookworm-slim"
 
 
-@pytest.mark.parametrize(
-    "answers", [row for row in GITLAB if row.values[0]["db_driver"] in POSTGRES]
-)
+@parametrize_answers([row for row in GITLAB if row["db_driver"] in POSTGRES])
 def test_gitlab_tests_run_on_a_postgres_service(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:

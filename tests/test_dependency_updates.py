@@ -4,11 +4,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from .conftest import Project
-from .helpers import Answer, toggle_rows
+from .answers import Answer, parametrize_answers, toggle_rows
 from .readers import arguments_of, dockerfile_stages, schema_errors, yaml_file
+from .rendering import Project
 
 DEPENDABOT = Path(".github/dependabot.yml")
 RENOVATE = Path("renovate.json")
@@ -30,7 +28,7 @@ def renovate(project: Path) -> dict[str, Any]:
     return config
 
 
-@pytest.mark.parametrize("answers", toggle_rows())
+@parametrize_answers(toggle_rows())
 def test_only_the_chosen_forge_gets_its_update_config(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -40,14 +38,14 @@ def test_only_the_chosen_forge_gets_its_update_config(
     assert rendered == UPDATE_CONFIGS[str(answers["ci"])]
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_dependabot_config_follows_its_schema(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
     assert schema_errors(rendered_project(**answers) / DEPENDABOT, "vendor.dependabot") == ""
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_dependabot_updates_uv_actions_and_the_docker_images_the_project_has(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -58,7 +56,7 @@ def test_dependabot_updates_uv_actions_and_the_docker_images_the_project_has(
     assert all(update["directory"] == "/" for update in updates.values())
 
 
-@pytest.mark.parametrize("answers", GITHUB)
+@parametrize_answers(GITHUB)
 def test_dependabot_opens_a_few_grouped_pull_requests_a_week(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -73,7 +71,7 @@ def test_dependabot_opens_a_few_grouped_pull_requests_a_week(
     assert actions_group["patterns"] == ["*"]
 
 
-@pytest.mark.parametrize("answers", toggle_rows(docker=True))
+@parametrize_answers(toggle_rows(docker=True))
 def test_the_dockerfile_names_its_base_images_where_update_bots_read_them(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -86,7 +84,7 @@ def test_the_dockerfile_names_its_base_images_where_update_bots_read_them(
     assert any(image.startswith("python:") for image in images)
 
 
-@pytest.mark.parametrize("answers", toggle_rows(ci="github", docker=True))
+@parametrize_answers(toggle_rows(ci="github", docker=True))
 def test_dependabot_keeps_the_python_image_on_the_minimum_python(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -100,14 +98,14 @@ def test_dependabot_keeps_the_python_image_on_the_minimum_python(
     assert docker["groups"]
 
 
-@pytest.mark.parametrize("answers", GITLAB)
+@parametrize_answers(GITLAB)
 def test_renovate_config_follows_its_schema(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
     assert schema_errors(rendered_project(**answers) / RENOVATE, "vendor.renovate") == ""
 
 
-@pytest.mark.parametrize("answers", GITLAB)
+@parametrize_answers(GITLAB)
 def test_renovate_opens_one_weekly_merge_request_for_minor_and_patch_updates(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -119,7 +117,7 @@ def test_renovate_opens_one_weekly_merge_request_for_minor_and_patch_updates(
     assert "matchPackageNames" not in grouped[0]
 
 
-@pytest.mark.parametrize("answers", GITLAB)
+@parametrize_answers(GITLAB)
 def test_renovate_keeps_the_python_image_on_the_minimum_python(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -131,7 +129,7 @@ def test_renovate_keeps_the_python_image_on_the_minimum_python(
     assert python["enabled"] is False
 
 
-@pytest.mark.parametrize("answers", toggle_rows(ci="github") + toggle_rows(ci="gitlab"))
+@parametrize_answers(toggle_rows(ci="github") + toggle_rows(ci="gitlab"))
 def test_the_readme_names_the_update_config_the_project_has(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:

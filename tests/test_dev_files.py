@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import Project
-from .helpers import Answer, toggle_rows
+from .answers import QUESTIONS, TOGGLE_ROWS, Answer, parametrize_answers, toggle_rows
 from .readers import settings_fields, yaml_file
+from .rendering import Project
 
 PACKAGE = "ticketing_service"
 
@@ -54,7 +54,7 @@ def test_pre_commit_mypy_runs_in_the_project_environment(rendered_project: Proje
     assert mypy["pass_filenames"] is False
 
 
-@pytest.mark.parametrize("answers", toggle_rows())
+@parametrize_answers(toggle_rows())
 def test_rendered_files_already_satisfy_the_whitespace_hooks(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -69,11 +69,25 @@ def test_rendered_files_already_satisfy_the_whitespace_hooks(
     assert offending == []
 
 
-def test_env_file_is_git_ignored_and_never_rendered(rendered_project: Project) -> None:
+def test_env_file_is_git_ignored(rendered_project: Project) -> None:
     project = rendered_project()
 
     assert ".env" in (project / ".gitignore").read_text().splitlines()
+
+
+def test_env_file_is_never_rendered(rendered_project: Project) -> None:
+    project = rendered_project()
+
     assert not (project / ".env").exists()
+
+
+def test_skip_if_exists_lists_only_files_the_template_renders(rendered_project: Project) -> None:
+    rendered: set[str] = set()
+    for answers in TOGGLE_ROWS:
+        project = rendered_project(**answers)
+        rendered |= {str(path.relative_to(project)) for path in project.rglob("*")}
+
+    assert [name for name in QUESTIONS.get("_skip_if_exists", []) if name not in rendered] == []
 
 
 @pytest.mark.parametrize("db_driver", ["asyncpg", "aiosqlite"])

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Project
-from .helpers import assert_ok, clean_env, run
 from .readers import arguments_of, dockerfile_stages, exec_form
-from .test_service_starts import free_port, wait_until_serving
+from .rendering import Project
+from .running import assert_ok, clean_env, free_port, run, wait_until_serving
 
 UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:1/unreachable"
 

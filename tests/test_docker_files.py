@@ -9,10 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
-from .conftest import Project
-from .helpers import Answer, toggle_rows
+from .answers import Answer, parametrize_answers, toggle_rows
 from .readers import (
     arguments_of,
     dockerfile_stages,
@@ -23,6 +20,7 @@ from .readers import (
     settings_fields,
     yaml_file,
 )
+from .rendering import Project
 
 PACKAGE = "ticketing_service"
 DOCKER = toggle_rows(docker=True)
@@ -42,7 +40,7 @@ def runtime_stage(project: Path) -> list[Any]:
     return list(dockerfile_stages(project).values())[-1]
 
 
-@pytest.mark.parametrize("answers", toggle_rows(docker=False))
+@parametrize_answers(toggle_rows(docker=False))
 def test_without_docker_no_container_file_is_rendered(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -51,7 +49,7 @@ def test_without_docker_no_container_file_is_rendered(
     assert [name for name in CONTAINER_FILES if (project / name).exists()] == []
 
 
-@pytest.mark.parametrize("answers", DOCKER)
+@parametrize_answers(DOCKER)
 def test_compose_file_follows_the_compose_specification(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -60,7 +58,7 @@ def test_compose_file_follows_the_compose_specification(
     assert schema_errors(project / "compose.yaml", "vendor.compose-spec") == ""
 
 
-@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+@parametrize_answers(POSTGRES_DOCKER)
 def test_compose_starts_the_app_once_postgres_is_healthy(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -74,7 +72,7 @@ def test_compose_starts_the_app_once_postgres_is_healthy(
     }
 
 
-@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+@parametrize_answers(POSTGRES_DOCKER)
 def test_compose_migrates_the_schema_before_the_app_starts(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -91,7 +89,7 @@ def test_compose_migrates_the_schema_before_the_app_starts(
         assert (project / source).exists()
 
 
-@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+@parametrize_answers(POSTGRES_DOCKER)
 def test_compose_app_connects_to_the_database_compose_creates(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -108,7 +106,7 @@ def test_compose_app_connects_to_the_database_compose_creates(
     assert url.path == f"/{database['POSTGRES_DB']}"
 
 
-@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+@parametrize_answers(POSTGRES_DOCKER)
 def test_compose_keeps_postgres_data_in_a_named_volume(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -119,7 +117,7 @@ def test_compose_keeps_postgres_data_in_a_named_volume(
     assert target == "/var/lib/postgresql/data"
 
 
-@pytest.mark.parametrize("answers", SQLITE_DOCKER)
+@parametrize_answers(SQLITE_DOCKER)
 def test_compose_keeps_the_sqlite_file_in_a_named_volume(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -133,8 +131,8 @@ def test_compose_keeps_the_sqlite_file_in_a_named_volume(
     assert database_file.parent == Path(target)
 
 
-@pytest.mark.parametrize("answers", DOCKER)
-def test_image_and_compose_set_only_settings_the_service_reads(
+@parametrize_answers(DOCKER)
+def test_docker_files_set_only_settings_the_service_reads(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
     project = rendered_project(**answers)
@@ -147,21 +145,27 @@ def test_image_and_compose_set_only_settings_the_service_reads(
     assert [name for name in compose_env if name.lower() not in fields] == []
 
 
-@pytest.mark.parametrize("answers", DOCKER)
-def test_dockerfile_builds_in_stages_and_runs_as_a_non_root_user(
-    rendered_project: Project, answers: dict[str, Answer]
-) -> None:
+@parametrize_answers(DOCKER)
+def test_dockerfile_builds_in_stages(rendered_project: Project, answers: dict[str, Answer]) -> None:
     stages = dockerfile_stages(rendered_project(**answers))
     runtime = list(stages.values())[-1]
 
     assert len(stages) >= 2
     assert any(copy.startswith("--from=builder") for copy in arguments_of(runtime, "COPY"))
+
+
+@parametrize_answers(DOCKER)
+def test_dockerfile_runs_as_a_non_root_user(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    runtime = list(dockerfile_stages(rendered_project(**answers)).values())[-1]
+
     users = arguments_of(runtime, "USER")
     assert users
     assert users[-1] not in {"root", "0"}
 
 
-@pytest.mark.parametrize("answers", DOCKER)
+@parametrize_answers(DOCKER)
 def test_dockerfile_serves_the_pyproject_entrypoint(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -175,7 +179,7 @@ def test_dockerfile_serves_the_pyproject_entrypoint(
     assert command[command.index("--port") + 1] == arguments_of(runtime_stage(project), "EXPOSE")[0]
 
 
-@pytest.mark.parametrize("answers", DOCKER)
+@parametrize_answers(DOCKER)
 def test_dockerfile_healthcheck_asks_the_health_route_on_the_served_port(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -188,7 +192,7 @@ def test_dockerfile_healthcheck_asks_the_health_route_on_the_served_port(
     assert "/health" in route_paths(project, PACKAGE)
 
 
-@pytest.mark.parametrize("answers", DOCKER)
+@parametrize_answers(DOCKER)
 def test_dockerignore_keeps_local_state_out_but_not_what_the_build_copies(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
@@ -209,7 +213,7 @@ def test_dockerignore_keeps_local_state_out_but_not_what_the_build_copies(
     assert [source for source in copied if any(fnmatch(source, p) for p in ignored)] == []
 
 
-@pytest.mark.parametrize("answers", POSTGRES_DOCKER)
+@parametrize_answers(POSTGRES_DOCKER)
 def test_readme_points_the_tests_at_the_port_compose_publishes(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:

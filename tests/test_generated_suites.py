@@ -6,16 +6,9 @@ server), else the embedded server; they never fall back to SQLite.
 
 import pytest
 
-from .conftest import Project
-from .helpers import (
-    ALEMBIC_COMBINATIONS,
-    COMBINATIONS,
-    assert_ok,
-    output_of,
-    run,
-    run_suite,
-    summary,
-)
+from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
+from .rendering import Project
+from .running import assert_ok, output_of, run, run_suite, summary
 
 LINTERS = pytest.mark.parametrize(
     "linter",
@@ -24,29 +17,29 @@ LINTERS = pytest.mark.parametrize(
 )
 
 
-@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+@parametrize_answers(COMBINATIONS)
 def test_generated_suite_passes_in_random_order_on_two_workers(
-    installed_project: Project, db_driver: str, test_scope: str
+    installed_project: Project, answers: Answers
 ) -> None:
-    project = installed_project(db_driver=db_driver, test_scope=test_scope)
+    project = installed_project(**answers)
     # The command each scope's README gives for parallel runs: a class stays on one worker.
-    distribution = ["--dist", "loadscope"] if test_scope == "class" else []
+    distribution = ["--dist", "loadscope"] if answers["test_scope"] == "class" else []
 
     result = run_suite(project, "-n", "2", *distribution, "-p", "randomly")
 
     assert_ok(result)
     print(summary(result))
-    expected = "SQLite" if db_driver == "aiosqlite" else "PostgreSQL"
+    expected = "SQLite" if answers["db_driver"] == "aiosqlite" else "PostgreSQL"
     assert f"test database: {expected}" in result.stdout
     assert "2 workers" in result.stdout
 
 
-@pytest.mark.parametrize(("db_driver", "test_scope"), COMBINATIONS)
+@parametrize_answers(COMBINATIONS)
 @LINTERS
 def test_generated_code_passes_its_linters(
-    installed_project: Project, db_driver: str, test_scope: str, linter: list[str]
+    installed_project: Project, answers: Answers, linter: list[str]
 ) -> None:
-    project = installed_project(db_driver=db_driver, test_scope=test_scope)
+    project = installed_project(**answers)
 
     result = run(project, "uv", "run", "--no-sync", *linter)
 
@@ -55,8 +48,7 @@ def test_generated_code_passes_its_linters(
 
 @LINTERS
 def test_alembic_harness_passes_its_linters(installed_project: Project, linter: list[str]) -> None:
-    db_driver, test_scope = ALEMBIC_COMBINATIONS[0].values
-    project = installed_project(db_driver=db_driver, test_scope=test_scope, test_schema="alembic")
+    project = installed_project(**ALEMBIC_COMBINATIONS[0])
 
     result = run(project, "uv", "run", "--no-sync", *linter)
 

@@ -17,9 +17,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from .conftest import Project
-from .helpers import assert_ok, clean_env, install, render, run_suite
-from .test_test_databases import databases_named
+from .rendering import Project, render
+from .running import assert_ok, clean_env, databases_named, install, run_suite
 
 PROJECT_NAME = "Interrupted Run"
 DATABASES = "test_interrupted_run"
@@ -197,7 +196,7 @@ def test_after_sigkill_the_next_run_drops_the_abandoned_databases_only(
     assert databases_named(postgres_url, DATABASES) - before == set()
 
 
-def test_sigterm_stops_the_embedded_server_and_deletes_its_data(
+def test_sigterm_leaves_no_embedded_server_behind(
     project_outside_pytest_temp: Path, held_run: Callable[..., HeldRun], private_tmp: Path
 ) -> None:
     project = project_outside_pytest_temp

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import install, output_of, render, run_suite
+from .rendering import render
+from .running import install, output_of, run_suite
 
 CONDITIONAL_PURCHASE = """\
     return await _update_unsold(session, ticket_id, is_sold=True, sold_to=user)
@@ -114,7 +115,7 @@ MUTATIONS = [
     pytest.param(
         "asyncpg",
         "session",
-        "src/ticketing_service/tickets.py",
+        "src/ticketing_service/ticket_service.py",
         CONDITIONAL_PURCHASE,
         READ_THEN_WRITE_PURCHASE,
         "test_concurrency.py",
@@ -132,7 +133,7 @@ MUTATIONS = [
     pytest.param(
         "aiosqlite",
         "function",
-        "src/ticketing_service/tickets.py",
+        "src/ticketing_service/ticket_service.py",
         LIST_PAGE,
         LIST_PAGE_LOADING_EACH_ROW,
         "test_query_budget.py",
@@ -194,7 +195,7 @@ def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(tmp_path: P
     ], output_of(result)
 
 
-def test_the_auditor_names_the_test_that_leaked_and_its_tables(tmp_path: Path) -> None:
+def test_the_auditor_names_the_leaking_test_with_its_tables(tmp_path: Path) -> None:
     project = install(render(tmp_path, db_driver="psycopg", test_scope="session"))
     (project / "tests" / "test_leak.py").write_text(LEAKING_TEST)
     suite = ("-p", "no:randomly", "tests/test_leak.py", "tests/test_isolation.py")

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import install, output_of, render, run_suite
+from .rendering import render
+from .running import install, output_of, run_suite
 
 MODELS = "src/ticketing_service/models.py"
 CHANGES_WITHOUT_A_MIGRATION = [

@@ -1,8 +1,8 @@
 """The generated property-based test, run long: every schemathesis check, a hundred examples
 per operation and mode (two hundred per operation that takes input), on one variant."""
 
-from .conftest import Project
-from .helpers import assert_ok, run_suite
+from .rendering import Project
+from .running import assert_ok, run_suite
 
 EXAMPLES = "100"
 

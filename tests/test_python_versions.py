@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Project
-from .helpers import assert_ok, output_of, render, run, summary
 from .pythons import PYTHONS, UV, find_python, python_env
+from .rendering import Project, render
+from .running import assert_ok, output_of, run, summary
 
 NEWER_PYTHONS = {
     "3.12": {"db_driver": "psycopg", "test_scope": "class"},

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import TemplateHistory
-from .helpers import assert_ok, install, recorded_answers, render_at, run_suite, update
+from .history import TemplateHistory, recorded_answers, render_at, update
+from .running import assert_ok, install, run_suite
 
 SCOPE_CHANGES = [
     pytest.param("function", "session", id="function-to-session"),
@@ -14,7 +14,7 @@ SCOPE_CHANGES = [
 
 
 @pytest.mark.parametrize(("old_scope", "new_scope"), SCOPE_CHANGES)
-def test_new_scope_answer_switches_the_strategy_and_the_suite_passes(
+def test_a_new_scope_answer_gives_a_passing_suite_on_the_new_strategy(
     template_history: TemplateHistory,
     postgres_url: str,
     tmp_path: Path,

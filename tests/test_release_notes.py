@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ROOT, output_of
+from template_facts import ROOT
+
 from .readers import yaml_file
+from .running import output_of
 
 CHANGELOG = """\
 # Changelog

@@ -6,17 +6,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import Project
-from .helpers import (
+from .answers import (
     ALEMBIC_COMBINATIONS,
     COMBINATIONS,
     DRIVERS,
     SCHEMA_BUILDERS,
     SCOPES,
     Answer,
-    render,
+    Answers,
+    parametrize_answers,
     toggle_rows,
 )
+from .rendering import Project, render
 
 LEAKS = ("{{", "{%")
 # GitHub Actions' own expressions (`${{ matrix.python }}`) are meant to be rendered as they are.
@@ -35,21 +36,15 @@ def has_jinja(path: Path) -> bool:
     )
 
 
-@pytest.mark.parametrize(
-    ("db_driver", "test_scope", "test_schema"),
-    [pytest.param(*p.values, "create_all", id=p.id) for p in COMBINATIONS]
-    + [pytest.param(*p.values, "alembic", id=p.id) for p in ALEMBIC_COMBINATIONS],
-)
-def test_no_jinja_leaks_into_rendered_files(
-    tmp_path: Path, db_driver: str, test_scope: str, test_schema: str
-) -> None:
-    project = render(tmp_path, db_driver=db_driver, test_scope=test_scope, test_schema=test_schema)
+@parametrize_answers(COMBINATIONS + ALEMBIC_COMBINATIONS)
+def test_no_jinja_leaks_into_rendered_files(tmp_path: Path, answers: Answers) -> None:
+    project = render(tmp_path, **answers)
 
     leaks = [str(path.relative_to(project)) for path in rendered_files(project) if has_jinja(path)]
     assert leaks == []
 
 
-@pytest.mark.parametrize("answers", toggle_rows())
+@parametrize_answers(toggle_rows())
 def test_no_jinja_leaks_with_any_docker_and_ci_answer(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:

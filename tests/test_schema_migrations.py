@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from .conftest import Project
-from .helpers import assert_ok, clean_env, run
+from .rendering import Project
+from .running import assert_ok, clean_env, run
 
 
 def table_names(url: str) -> set[str]:

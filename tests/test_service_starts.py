@@ -1,22 +1,13 @@
 """The default project serves its API on SQLite straight after `copier copy`, no server needed."""
 
 import json
-import socket
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .conftest import Project
-from .helpers import clean_env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from .rendering import Project
+from .running import clean_env, free_port, wait_until_serving
 
 
 def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -26,20 +17,7 @@ def call(url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
         return response.status, json.loads(response.read() or b"null")
 
 
-def wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.communicate()
-        try:
-            urllib.request.urlopen(url, timeout=1)
-        except OSError:
-            time.sleep(0.2)
-        else:
-            return
-    raise AssertionError(f"nothing answered at {url} within 30 s")
-
-
-def test_fastapi_run_serves_docs_and_the_seed_routes(installed_project: Project) -> None:
+def test_fastapi_run_serves_the_ticket_routes(installed_project: Project) -> None:
     project: Path = installed_project()
     port = free_port()
     base = f"http://127.0.0.1:{port}"

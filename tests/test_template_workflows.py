@@ -12,7 +12,9 @@ from typing import Any
 import nox.registry
 import pytest
 
-from .helpers import ROOT, choices
+from template_facts import ROOT
+
+from .answers import choices
 from .readers import schema_errors, yaml_file
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -93,14 +95,23 @@ def test_workflow_follows_the_workflow_schema(path: Path) -> None:
     assert schema_errors(path, "vendor.github-workflows") == ""
 
 
-def test_every_nox_session_the_workflows_call_is_defined_and_run_by_ci_run() -> None:
+def workflow_sessions() -> set[str]:
+    return {name for command in all_run_steps() for name in NOX_SESSION.findall(command)}
+
+
+def test_the_workflows_call_the_lint_docs_and_tests_sessions() -> None:
+    assert workflow_sessions() == {"lint", "docs", "tests"}
+
+
+def test_every_nox_session_the_workflows_call_is_defined() -> None:
+    assert workflow_sessions() <= nox_sessions()
+
+
+def test_every_nox_session_the_workflows_call_is_run_by_ci_run() -> None:
     """`.ci/run` runs each of them on every submission: a session that fails there fails CI."""
-    called = {name for command in all_run_steps() for name in NOX_SESSION.findall(command)}
     run_by_ci = set(NOX_SESSION.findall((ROOT / ".ci" / "run").read_text()))
 
-    assert called == {"lint", "docs", "tests"}
-    assert called <= nox_sessions()
-    assert called <= run_by_ci
+    assert workflow_sessions() <= run_by_ci
 
 
 def test_every_script_the_workflows_run_exists() -> None:
@@ -132,7 +143,7 @@ def test_the_split_jobs_and_the_docker_job_run_every_meta_test_exactly_once() ->
     assert sorted(test for selection in selections for test in selection) == sorted(everything)
 
 
-def test_the_docker_job_runs_the_docker_tests_and_the_split_jobs_do_not() -> None:
+def test_only_the_docker_job_runs_the_docker_tests() -> None:
     jobs = workflow("ci.yml")["jobs"]
 
     assert "services" not in jobs["docker"]

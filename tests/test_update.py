@@ -3,19 +3,16 @@
 import sys
 from pathlib import Path
 
-import pytest
-
-from .conftest import TEMPLATE_CHANGE, TemplateHistory
-from .helpers import (
-    assert_ok,
+from .answers import parametrize_answers
+from .history import (
+    TEMPLATE_CHANGE,
+    TemplateHistory,
     commit_all,
-    install,
     recorded_answers,
     render_at,
-    run,
-    run_suite,
     update,
 )
+from .running import assert_ok, install, run, run_suite
 
 USER_TEST = """
 
@@ -49,7 +46,7 @@ def update_leftovers(project: Path) -> list[str]:
     ]
 
 
-def test_update_brings_template_changes_and_keeps_user_edits(
+def test_update_keeps_the_users_edits(
     template_history: TemplateHistory, postgres_url: str, tmp_path: Path
 ) -> None:
     history = template_history
@@ -61,6 +58,9 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     update(project, history.latest)
 
     assert TEMPLATE_CHANGE in (project / ".gitignore").read_text()
+    package = project / "src" / "ticketing_service"
+    assert not (package / "tickets.py").exists()
+    assert (package / "ticket_service.py").is_file()
     assert USER_TEST in (project / "tests" / "test_health.py").read_text()
     assert update_leftovers(project) == []
     result = run_suite(install(project), "-p", "randomly", "-v", TEST_DATABASE_URL=postgres_url)
@@ -68,12 +68,11 @@ def test_update_brings_template_changes_and_keeps_user_edits(
     assert "test_docs_are_served PASSED" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "answers",
+@parametrize_answers(
     [
-        pytest.param({"db_driver": "asyncpg", "test_scope": "function"}, id="asyncpg-function"),
-        pytest.param({"db_driver": "psycopg", "test_scope": "class"}, id="psycopg-class"),
-        pytest.param({"db_driver": "aiosqlite", "test_scope": "session"}, id="aiosqlite-session"),
+        {"db_driver": "asyncpg", "test_scope": "function"},
+        {"db_driver": "psycopg", "test_scope": "class"},
+        {"db_driver": "aiosqlite", "test_scope": "session"},
     ],
 )
 def test_updated_project_equals_a_fresh_render(

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import assert_ok, clean_env, commit_all, git, install, render, run
-from .test_service_starts import free_port, wait_until_serving
+from .history import commit_all, git
+from .rendering import render
+from .running import assert_ok, clean_env, free_port, install, run, wait_until_serving
 
 POSTGRES_JOURNEYS = [
     pytest.param("asyncpg", "function", "alembic", id="asyncpg-function-alembic"),

@@ -1,13 +1,18 @@
 """Bad answers are refused, each with a message that names the bad value."""
 
 import keyword
+import re
 import sys
 from pathlib import Path
 
 import jinja2
 import pytest
 
-from .helpers import ROOT, render
+from template_facts import ROOT
+
+from .answers import DRIVERS
+from .rendering import Project, render
+from .running import assert_ok, run
 
 REFUSED_TEXT = [
     pytest.param("project_name", "   ", id="project_name-blank"),
@@ -23,6 +28,8 @@ REFUSED_TEXT = [
     pytest.param("package_name", "fastapi", id="package_name-fastapi"),
     pytest.param("package_name", "sqlalchemy", id="package_name-sqlalchemy"),
     pytest.param("package_name", "tests", id="package_name-tests"),
+    pytest.param("package_name", "alembic", id="package_name-alembic"),
+    pytest.param("package_name", "schemathesis", id="package_name-schemathesis"),
     pytest.param("description", "two\nlines", id="description-multiline"),
     pytest.param("description", "d" * 81, id="description-too-long"),
     pytest.param("description", 'A "quoted" word', id="description-double-quote"),
@@ -37,7 +44,9 @@ REFUSED_CHOICES = [
 
 
 @pytest.mark.parametrize(("question", "value"), REFUSED_TEXT)
-def test_validator_refuses_and_names_the_value(tmp_path: Path, question: str, value: str) -> None:
+def test_a_refused_answer_is_named_in_the_message(
+    tmp_path: Path, question: str, value: str
+) -> None:
     with pytest.raises(ValueError, match=f"Validation error for question '{question}'") as refusal:
         render(tmp_path, **{question: value})
 
@@ -68,3 +77,24 @@ def test_every_standard_library_module_is_reserved() -> None:
     modules = {name for name in sys.stdlib_module_names if not name.startswith("_")}
 
     assert modules - reserved_names("STDLIB") == set()
+
+
+# The top-level modules of every distribution in the project's environment, as Python sees them.
+INSTALLED_MODULES = """\
+import importlib.metadata
+print("\\n".join(importlib.metadata.packages_distributions()))
+"""
+
+
+@pytest.mark.parametrize("db_driver", DRIVERS)
+def test_every_module_the_project_installs_is_reserved(
+    installed_project: Project, db_driver: str
+) -> None:
+    project = installed_project(db_driver=db_driver)
+    result = run(project, "uv", "run", "--no-sync", "python", "-c", INSTALLED_MODULES)
+    assert_ok(result)
+    # Names that are no lowercase identifier fail the validator's pattern before any list.
+    installed = {name for name in result.stdout.split() if re.fullmatch("[a-z][a-z0-9_]*", name)}
+
+    reserved = reserved_names("DEPENDENCIES") | reserved_names("STDLIB")
+    assert sorted(installed - reserved - {"ticketing_service"}) == []

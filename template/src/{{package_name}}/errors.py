@@ -1,12 +1,14 @@
 """One error shape: every 4xx and 503 body has a top-level `detail`, and no input makes a 500.
 
 `detail` is a message for 400, 404, 405, 409, 413 and 503, and the list of validation errors
-for 422, as FastAPI reports them. A database that cannot serve the request answers 503 with a
-message that says why (`database_errors.py`), and the cause goes to the log.
+for 422, as FastAPI reports them. The domain's errors (`exceptions.py`) answer 404 or 409 with
+their own message; the routes let them through. A database that cannot serve the request answers
+503 with a message that says why (`database_errors.py`), and the cause goes to the log.
 """
 
 import logging
 import math
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request, status
@@ -21,6 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from .database_errors import database_problem
+from .exceptions import ConflictError, DomainError, NotFoundError
 from .schemas import ErrorDetail
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,7 @@ ERROR_RESPONSES: Responses = {
     }
 }
 NOT_FOUND_RESPONSE: Responses = {status.HTTP_404_NOT_FOUND: {"model": ErrorDetail}}
+CONFLICT_RESPONSE: Responses = {status.HTTP_409_CONFLICT: {"model": ErrorDetail}}
 # Routes that read a body: FastAPI answers 400 to one it cannot read as text, 413 to one too large.
 BODY_RESPONSES: Responses = {
     status.HTTP_400_BAD_REQUEST: {"model": ErrorDetail, "description": "The body cannot be read"},
@@ -42,6 +46,19 @@ BODY_RESPONSES: Responses = {
         "description": "The body is larger than the service accepts",
     },
 }
+
+
+# The status each kind of domain error answers with.
+DOMAIN_ERROR_STATUS: dict[type[DomainError], int] = {
+    NotFoundError: status.HTTP_404_NOT_FOUND,
+    ConflictError: status.HTTP_409_CONFLICT,
+}
+
+
+async def domain_error(status_code: int, _request: Request, error: Exception) -> JSONResponse:
+    """The error's own message, under the status of its kind."""
+    assert isinstance(error, DomainError)
+    return JSONResponse({"detail": error.detail}, status_code=status_code)
 
 
 async def database_cannot_serve(request: Request, error: Exception) -> JSONResponse:
@@ -101,5 +118,7 @@ def allowed_methods(request: Request) -> set[str]:
 def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(HTTPException, http_error)
+    for kind, status_code in DOMAIN_ERROR_STATUS.items():
+        app.add_exception_handler(kind, partial(domain_error, status_code))
     for error in (DBAPIError, PoolTimeoutError, OSError):
         app.add_exception_handler(error, database_cannot_serve)

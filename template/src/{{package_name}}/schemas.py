@@ -97,7 +97,7 @@ class TicketCreate(BaseModel):
 
 
 class TicketRead(BaseModel):
-    """A ticket as the seed routes return it."""
+    """A ticket as `/all`, `/create`, `/buy` and `GET /tickets/{id}` return it."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -108,7 +108,7 @@ class TicketRead(BaseModel):
 
 
 class TicketDetail(TicketRead):
-    """A ticket as the newer routes return it, with the event it belongs to."""
+    """A ticket with the event it belongs to, as the paged list and the changes return it."""
 
     event_id: int | None
 

@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Path, status
 
-from .. import events, tickets
-from ..database import get_session
+from .. import event_service, ticket_service
+from ..database import SessionDep
 from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE
+from ..exceptions import EventFullError
+from ..pagination import DEFAULT_LIMIT, Limit, Offset
 from ..schemas import (
     MAX_INT,
     ErrorDetail,
@@ -17,26 +18,21 @@ from ..schemas import (
     EventTicketCreate,
     TicketDetail,
 )
-from .params import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/events", tags=["events"], responses=ERROR_RESPONSES)
-Session = Annotated[AsyncSession, Depends(get_session)]
-EventId = Annotated[int, Path(ge=1, le=MAX_INT)]
-
-NOT_FOUND = "Event was not found"
-FULL = "Event has as many tickets as its capacity"
+EventIdPath = Annotated[int, Path(ge=1, le=MAX_INT)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
-async def create_event(data: EventCreate, session: Session) -> EventRead:
-    return EventRead.model_validate(await events.create_event(session, data))
+async def create_event(data: EventCreate, session: SessionDep) -> EventRead:
+    return EventRead.model_validate(await event_service.create_event(session, data))
 
 
 @router.get("")
 async def list_events(
-    session: Session, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> EventPage:
-    found, total = await events.list_events(session, limit, offset)
+    found, total = await event_service.list_events(session, limit, offset)
     return EventPage(
         items=[EventRead.model_validate(event) for event in found],
         total=total,
@@ -46,11 +42,8 @@ async def list_events(
 
 
 @router.get("/{event_id}", responses=NOT_FOUND_RESPONSE)
-async def get_event(event_id: EventId, session: Session) -> EventRead:
-    try:
-        return EventRead.model_validate(await events.get_event(session, event_id))
-    except events.EventNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+async def get_event(event_id: EventIdPath, session: SessionDep) -> EventRead:
+    return EventRead.model_validate(await event_service.get_event(session, event_id))
 
 
 @router.post(
@@ -58,18 +51,13 @@ async def get_event(event_id: EventId, session: Session) -> EventRead:
     status_code=status.HTTP_201_CREATED,
     responses={
         **NOT_FOUND_RESPONSE,
-        status.HTTP_409_CONFLICT: {"model": ErrorDetail, "description": FULL},
+        status.HTTP_409_CONFLICT: {"model": ErrorDetail, "description": EventFullError.detail},
         **BODY_RESPONSES,
     },
 )
 async def create_event_ticket(
-    event_id: EventId, data: EventTicketCreate, session: Session
+    event_id: EventIdPath, data: EventTicketCreate, session: SessionDep
 ) -> TicketDetail:
     """A new ticket of the event; 409 once it has as many tickets as its capacity."""
-    try:
-        ticket = await tickets.create_event_ticket(session, event_id, data.price)
-    except events.EventNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.EventFullError:
-        raise HTTPException(status.HTTP_409_CONFLICT, FULL) from None
+    ticket = await ticket_service.create_event_ticket(session, event_id, data.price)
     return TicketDetail.model_validate(ticket)

@@ -1,14 +1,12 @@
 """Readiness: 200 when the database answers and holds every table and column the models use."""
 
 import logging
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..database import get_session
+from ..database import SessionDep
 from ..models import Base
 from ..schemas import DatabaseState, HealthStatus
 
@@ -20,9 +18,7 @@ logger = logging.getLogger(__name__)
     "/health",
     responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": HealthStatus}},
 )
-async def health(
-    session: Annotated[AsyncSession, Depends(get_session)], response: Response
-) -> HealthStatus:
+async def health(session: SessionDep, response: Response) -> HealthStatus:
     try:
         await session.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as error:

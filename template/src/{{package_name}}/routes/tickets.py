@@ -1,16 +1,25 @@
-"""HTTP routes for tickets; `/all`, `/create`, `/buy` and `GET /{id}` keep the seed's contract."""
+"""HTTP routes for tickets.
+
+`/all`, `/create`, `/buy` and `GET /{id}` answer with a `TicketRead`; the paged list, the price
+change and the deletion speak of `TicketDetail`, which names the ticket's event too.
+"""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Path, Query, status
 
-from .. import tickets
-from ..database import get_session
-from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE, Responses
+from .. import ticket_service
+from ..database import SessionDep
+from ..errors import (
+    BODY_RESPONSES,
+    CONFLICT_RESPONSE,
+    ERROR_RESPONSES,
+    NOT_FOUND_RESPONSE,
+    Responses,
+)
+from ..pagination import DEFAULT_LIMIT, Limit, Offset
 from ..schemas import (
     MAX_INT,
-    ErrorDetail,
     PriceUpdate,
     PurchaseRequest,
     TicketCreate,
@@ -19,38 +28,31 @@ from ..schemas import (
     TicketPage,
     TicketRead,
 )
-from .params import DEFAULT_LIMIT, Limit, Offset
 
 router = APIRouter(prefix="/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
-Session = Annotated[AsyncSession, Depends(get_session)]
-TicketId = Annotated[int, Path(ge=1, le=MAX_INT)]
+TicketIdPath = Annotated[int, Path(ge=1, le=MAX_INT)]
 
-NOT_FOUND = "Ticket was not found"
-ALREADY_SOLD = "Ticket has already been sold"
-NOT_FOUND_OR_SOLD_RESPONSES: Responses = {
-    **NOT_FOUND_RESPONSE,
-    status.HTTP_409_CONFLICT: {"model": ErrorDetail},
-}
+NOT_FOUND_OR_SOLD_RESPONSES: Responses = {**NOT_FOUND_RESPONSE, **CONFLICT_RESPONSE}
 
 
 @router.get("/all")
 async def list_tickets(
-    session: Session, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> TicketList:
-    """The seed's list, one bounded page of it: `limit` tickets (50 by default) from `offset`."""
-    found = await tickets.list_tickets(session, limit, offset)
+    """One bounded page of every ticket: `limit` tickets (50 by default) from `offset`."""
+    found = await ticket_service.list_tickets(session, limit, offset)
     return TicketList(tickets=[TicketRead.model_validate(ticket) for ticket in found])
 
 
 @router.get("")
 async def list_ticket_page(
-    session: Session,
+    session: SessionDep,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
     is_sold: bool | None = None,
     event_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> TicketPage:
-    found, total = await tickets.list_ticket_page(session, limit, offset, is_sold, event_id)
+    found, total = await ticket_service.list_ticket_page(session, limit, offset, is_sold, event_id)
     return TicketPage(
         items=[TicketDetail.model_validate(ticket) for ticket in found],
         total=total,
@@ -60,38 +62,27 @@ async def list_ticket_page(
 
 
 @router.post("/create", status_code=status.HTTP_201_CREATED, responses=BODY_RESPONSES)
-async def create_ticket(data: TicketCreate, session: Session) -> TicketRead:
-    return TicketRead.model_validate(await tickets.create_ticket(session, data))
+async def create_ticket(data: TicketCreate, session: SessionDep) -> TicketRead:
+    return TicketRead.model_validate(await ticket_service.create_ticket(session, data))
 
 
 @router.post("/buy", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
-async def buy_ticket(purchase: PurchaseRequest, session: Session) -> TicketRead:
-    try:
-        sold = await tickets.buy_ticket(session, purchase.ticket_id, purchase.user)
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.TicketAlreadySoldError:
-        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+async def buy_ticket(purchase: PurchaseRequest, session: SessionDep) -> TicketRead:
+    sold = await ticket_service.buy_ticket(session, purchase.ticket_id, purchase.user)
     return TicketRead.model_validate(sold)
 
 
 @router.get("/{ticket_id}", responses=NOT_FOUND_RESPONSE)
-async def get_ticket(ticket_id: TicketId, session: Session) -> TicketRead:
-    try:
-        return TicketRead.model_validate(await tickets.get_ticket(session, ticket_id))
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
+async def get_ticket(ticket_id: TicketIdPath, session: SessionDep) -> TicketRead:
+    return TicketRead.model_validate(await ticket_service.get_ticket(session, ticket_id))
 
 
 @router.patch("/{ticket_id}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
-async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session) -> TicketDetail:
+async def change_price(
+    ticket_id: TicketIdPath, data: PriceUpdate, session: SessionDep
+) -> TicketDetail:
     """Change the price of a ticket that is not sold yet (409 once it is)."""
-    try:
-        changed = await tickets.change_price(session, ticket_id, data.price)
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.TicketAlreadySoldError:
-        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+    changed = await ticket_service.change_price(session, ticket_id, data.price)
     return TicketDetail.model_validate(changed)
 
 
@@ -100,11 +91,6 @@ async def change_price(ticket_id: TicketId, data: PriceUpdate, session: Session)
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND_OR_SOLD_RESPONSES,
 )
-async def delete_ticket(ticket_id: TicketId, session: Session) -> None:
+async def delete_ticket(ticket_id: TicketIdPath, session: SessionDep) -> None:
     """Delete a ticket that is not sold yet (409 once it is)."""
-    try:
-        await tickets.delete_ticket(session, ticket_id)
-    except tickets.TicketNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND) from None
-    except tickets.TicketAlreadySoldError:
-        raise HTTPException(status.HTTP_409_CONFLICT, ALREADY_SOLD) from None
+    await ticket_service.delete_ticket(session, ticket_id)

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from .conftest import TemplateHistory
-from .helpers import recorded_answers, render_at, update
+from .history import TemplateHistory, recorded_answers, render_at, update
 
 
 def test_update_carries_the_python_version_over_to_its_new_name(

@@ -4,13 +4,10 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .exceptions import EventNotFoundError
 from .models import Event
 from .pagination import fetch_page
 from .schemas import EventCreate
-
-
-class EventNotFoundError(LookupError):
-    pass
 
 
 async def create_event(session: AsyncSession, data: EventCreate) -> Event:

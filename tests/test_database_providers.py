@@ -4,23 +4,14 @@ import os
 import subprocess
 from pathlib import Path
 
-import psycopg
 import pytest
 
-from .conftest import Project
-from .helpers import assert_ok, output_of, run_suite, summary
+from .rendering import Project
+from .running import assert_ok, databases_named, output_of, run_suite, summary
 
 NO_DOCKER = "unix:///nonexistent/docker.sock"
 # A tag no registry has and no engine builds: pulling it fails with or without a registry.
 MISSING_IMAGE = "postgres:no-such-tag-for-meta-tests"
-
-
-def databases_named(url: str, prefix: str) -> set[str]:
-    with psycopg.connect(url, autocommit=True) as connection:
-        rows = connection.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
-        ).fetchall()
-    return {name for (name,) in rows}
 
 
 def test_without_a_url_the_suite_runs_on_embedded_postgres(installed_project: Project) -> None:
@@ -34,7 +25,7 @@ def test_without_a_url_the_suite_runs_on_embedded_postgres(installed_project: Pr
 
 
 @pytest.mark.parametrize("workers", ["0", "2"])
-def test_with_a_url_the_suite_uses_that_server_and_leaves_nothing(
+def test_with_a_url_the_suite_leaves_nothing_on_that_server(
     installed_project: Project, postgres_url: str, workers: str
 ) -> None:
     project = installed_project(project_name="Leak Check")
@@ -175,7 +166,7 @@ def test_a_reaper_docker_cannot_start_stops_with_the_other_ways(
 
 
 def test_testcontainers_default_is_recorded_in_the_project(tmp_path: Path) -> None:
-    from .helpers import render
+    from .rendering import render
 
     project = render(tmp_path, test_database_provider="testcontainers")
 
@@ -219,7 +210,7 @@ def test_a_url_for_no_postgresql_server_stops_with_one_message(
     assert len(message.splitlines()) < 25, message
 
 
-def test_an_unencoded_at_sign_in_the_password_is_named_and_never_shown(
+def test_an_unencoded_at_sign_is_named_without_showing_the_password(
     installed_project: Project,
 ) -> None:
     project = installed_project()

@@ -12,22 +12,15 @@ from typing import NoReturn
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .events import EventNotFoundError
+from .exceptions import (
+    EventFullError,
+    EventNotFoundError,
+    TicketAlreadySoldError,
+    TicketNotFoundError,
+)
 from .models import Event, Ticket
 from .pagination import fetch_page
 from .schemas import TicketCreate
-
-
-class TicketNotFoundError(LookupError):
-    pass
-
-
-class TicketAlreadySoldError(RuntimeError):
-    pass
-
-
-class EventFullError(RuntimeError):
-    pass
 
 
 async def list_tickets(session: AsyncSession, limit: int, offset: int) -> Sequence[Ticket]:

@@ -1,0 +1,80 @@
+"""Running a generated project's commands in its own environment, and reading their results."""
+
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+from template_facts import clean_env
+
+__all__ = ["clean_env"]
+
+
+def run(
+    project: Path, *command: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=project,
+        env=env or clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def output_of(result: subprocess.CompletedProcess[str]) -> str:
+    return f"$ {' '.join(result.args)}\n{result.stdout}\n{result.stderr}"
+
+
+def assert_ok(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, output_of(result)
+
+
+def install(project: Path) -> Path:
+    assert_ok(run(project, "uv", "sync", "--quiet"))
+    return project
+
+
+def run_suite(project: Path, *args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
+    return run(project, "uv", "run", "--no-sync", "pytest", *args, env=clean_env(**env))
+
+
+def summary(result: subprocess.CompletedProcess[str]) -> str:
+    """The generated suite's header line about its database, and its closing line."""
+    lines = result.stdout.splitlines()
+    kept = [line for line in lines if line.startswith("test database:")]
+    return "\n".join(kept + lines[-1:])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert server.poll() is None, server.communicate()
+        try:
+            urllib.request.urlopen(url, timeout=1)
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return
+    raise AssertionError(f"nothing answered at {url} within 30 s")
+
+
+def databases_named(url: str, prefix: str) -> set[str]:
+    """The server's databases whose names start with `prefix`."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
+        ).fetchall()
+    return {name for (name,) in rows}
