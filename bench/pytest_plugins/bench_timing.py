@@ -31,7 +31,8 @@ def time_the_auditor() -> None:
     async def check(self: Any, test: str) -> str | None:
         started = time.perf_counter()
         try:
-            return await original(self, test)
+            leak: str | None = await original(self, test)
+            return leak
         finally:
             audit_checks.append(time.perf_counter() - started)
 

@@ -1,0 +1,133 @@
+"""What a new user meets in the first hour: the READMEs' commands, Copier's prompts and trust."""
+
+import re
+from pathlib import Path
+
+import pytest
+from copier import run_copy, run_update
+from copier.errors import UnsafeTemplateError
+
+from template_facts import ROOT
+
+from .answers import QUESTIONS
+from .history import TemplateHistory, git, render_at
+from .rendering import Project, render
+from .running import assert_ok, clean_env, install, run
+
+# The placeholder of a repository address (`github.com/OWNER/...`).
+PLACEHOLDER = re.compile(r"\bOWNER\b")
+USER_FACING = ["README.md", "CHANGELOG.md", "mkdocs.yml", *(ROOT / "docs").rglob("*.md")]
+# Where a user reads which commands to run.
+INSTRUCTIONS = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "template").rglob("*")]
+POSTGRES_WORDS = re.compile(r"postgres|asyncpg|psycopg|testcontainers", re.IGNORECASE)
+TERMINAL_COLUMNS = 80
+# The command, with its message; warnings against it name it without one.
+COMMIT_ALL_TRACKED = re.compile(r"commit -am ['\"]")
+
+
+@pytest.mark.parametrize("path", USER_FACING, ids=str)
+def test_no_owner_placeholder_in_what_users_read(path: Path | str) -> None:
+    text = (ROOT / path).read_text()
+
+    assert not PLACEHOLDER.search(text)
+
+
+def test_no_instructions_commit_with_dash_am() -> None:
+    """`git commit -am` leaves the new files of a re-answered scope out of the commit."""
+    found = [
+        str(path.relative_to(ROOT))
+        for path in INSTRUCTIONS
+        if path.is_file() and COMMIT_ALL_TRACKED.search(path.read_text(errors="ignore"))
+    ]
+
+    assert found == []
+
+
+def test_copying_needs_no_trust(tmp_path: Path) -> None:
+    run_copy(str(ROOT), tmp_path, defaults=True, vcs_ref="HEAD", quiet=True, unsafe=False)
+
+    assert (tmp_path / ".copier-answers.yml").is_file()
+
+
+def test_an_update_across_a_migration_stops_without_trust(
+    template_history: TemplateHistory, tmp_path: Path
+) -> None:
+    history = template_history
+    project = render_at(history.path, history.before_rename, tmp_path, python_version="3.13")
+    before = git(project, "rev-parse", "HEAD")
+
+    with pytest.raises(UnsafeTemplateError, match="migrations"):
+        run_update(project, defaults=True, overwrite=True, vcs_ref=history.latest, quiet=True)
+
+    assert git(project, "rev-parse", "HEAD") == before
+    assert git(project, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("question", [name for name in QUESTIONS if not name.startswith("_")])
+def test_every_prompt_fits_a_terminal(question: str) -> None:
+    help_text = str(QUESTIONS[question].get("help", ""))
+
+    assert max(map(len, help_text.splitlines()), default=0) <= TERMINAL_COLUMNS
+
+
+ASKED_WITH_CHOICES = [
+    name
+    for name, question in QUESTIONS.items()
+    if isinstance(question, dict) and "choices" in question and question.get("when") is not False
+]
+
+
+@pytest.mark.parametrize("question", ASKED_WITH_CHOICES)
+def test_every_choice_has_a_description(question: str) -> None:
+    choices = QUESTIONS[question]["choices"]
+
+    assert isinstance(choices, dict)
+    assert all(label != value for label, value in choices.items())
+
+
+def test_the_scope_question_says_what_to_pick_when_unsure() -> None:
+    assert "not sure? keep session" in QUESTIONS["test_scope"]["help"]
+
+
+@pytest.mark.parametrize("path", ["README.md", ".env.example"])
+def test_a_sqlite_project_makes_no_postgresql_promises(
+    rendered_project: Project, path: str
+) -> None:
+    project = rendered_project(db_driver="aiosqlite")
+
+    assert POSTGRES_WORDS.findall((project / path).read_text()) == []
+
+
+def test_the_class_scope_readme_runs_classes_whole_on_each_worker(
+    rendered_project: Project,
+) -> None:
+    readme = (rendered_project(test_scope="class") / "README.md").read_text()
+
+    assert "pytest -n 2 --dist loadscope" in readme
+
+
+@pytest.mark.parametrize("path", ["README.md", ".env.example"])
+def test_the_documented_container_image_is_the_default_one(
+    rendered_project: Project, path: str
+) -> None:
+    project = rendered_project(db_driver="asyncpg")
+    providers = (project / "tests" / "harness" / "providers.py").read_text()
+    (image,) = re.findall(r'^DEFAULT_POSTGRES_IMAGE = "([^"]+)"', providers, re.MULTILINE)
+
+    text = (project / path).read_text()
+
+    assert "TEST_POSTGRES_IMAGE" in text
+    assert image in text
+
+
+def test_pre_commit_passes_in_a_new_committed_project(tmp_path: Path) -> None:
+    project = install(render(tmp_path / "project"))
+    git(project, "init", "--quiet")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Generate from the template")
+    env = clean_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit"), UV_OFFLINE="1")
+
+    result = run(project, "uv", "run", "--no-sync", "pre-commit", "run", "--all-files", env=env)
+
+    assert_ok(result)
+    assert git(project, "status", "--porcelain") == ""
