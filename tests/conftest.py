@@ -1,4 +1,6 @@
+import hashlib
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -9,9 +11,10 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from filelock import FileLock
 from psycopg import sql
 
-from .answers import Answer
+from .answers import QUESTIONS, Answer, answers_id
 from .history import (
     BEFORE_RENAME,
     LATEST,
@@ -27,30 +30,53 @@ from .rendering import Project, render
 from .running import install
 
 
-def once_per_answers(make: Callable[[str], Path], build: Callable[[Path], Path]) -> Project:
-    """A project factory that builds each set of answers once (per xdist worker)."""
-    cache: dict[tuple[tuple[str, Answer], ...], Path] = {}
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every pytest-xdist worker of this run sees (the workers' common base temp)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def once_per_answers(folder: Path, build: Callable[[Path], Path]) -> Project:
+    """A project factory that builds each set of answers once per run, whichever worker asks
+    first; answers equal to copier.yml's defaults count as not given."""
 
     def get(**answers: Answer) -> Path:
-        key = tuple(sorted(answers.items()))
-        if key not in cache:
-            name = "-".join(str(value) for _, value in key) or "defaults"
-            cache[key] = build(render(make(name), **answers))
-        return cache[key]
+        given = without_defaults(answers)
+        key = sorted(given.items())
+        digest = hashlib.sha1(repr(key).encode()).hexdigest()[:8]
+        label = re.sub(r"[^a-z0-9]+", "-", answers_id(dict(key)).lower()) or "defaults"
+        project = folder / f"{label}-{digest}"
+        ready = project.with_suffix(".ready")
+        with FileLock(project.with_suffix(".lock")):
+            if not ready.exists():
+                shutil.rmtree(project, ignore_errors=True)
+                build(render(project, **given))
+                ready.touch()
+        return project
 
     return get
+
+
+def without_defaults(answers: dict[str, Answer]) -> dict[str, Answer]:
+    return {
+        key: value
+        for key, value in answers.items()
+        if not (key in QUESTIONS and QUESTIONS[key].get("default") == value)
+    }
 
 
 @pytest.fixture(scope="session")
 def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """Render and `uv sync` a project once per set of answers."""
-    return once_per_answers(tmp_path_factory.mktemp, install)
+    return once_per_answers(shared_folder(tmp_path_factory, "installed"), install)
 
 
 @pytest.fixture(scope="session")
 def rendered_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """Render (without installing) a project once per set of answers."""
-    return once_per_answers(tmp_path_factory.mktemp, lambda project: project)
+    return once_per_answers(shared_folder(tmp_path_factory, "rendered"), lambda project: project)
 
 
 @pytest.fixture(scope="session")

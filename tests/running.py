@@ -51,6 +51,14 @@ def summary(result: subprocess.CompletedProcess[str]) -> str:
     return "\n".join(kept + lines[-1:])
 
 
+def prepared_database_outcomes(output: str) -> list[tuple[str, str]]:
+    """What each process of a generated run did with which prepared database, from the run's
+    last lines (`prepared database NAME: built`, `...: reused`...)."""
+    lines = [line for line in output.splitlines() if line.startswith("prepared database ")]
+    pairs = [line.removeprefix("prepared database ").partition(": ") for line in lines]
+    return [(name, outcome) for name, _, outcome in pairs]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

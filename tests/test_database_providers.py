@@ -120,7 +120,8 @@ def test_testcontainers_provider_runs_the_suite(installed_project: Project, work
 def test_an_image_docker_cannot_pull_stops_with_the_other_ways(
     installed_project: Project,
 ) -> None:
-    project = installed_project(project_name="Dotenv Check")
+    # A project of its own: its .env must not meet another test's (workers share projects).
+    project = installed_project(project_name="Image Check")
     (project / ".env").write_text(f"TEST_POSTGRES_IMAGE={MISSING_IMAGE}\n")
     try:
         result = run_suite(

@@ -8,7 +8,7 @@ import pytest
 
 from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
 from .rendering import Project
-from .running import assert_ok, output_of, run, run_suite, summary
+from .running import assert_ok, output_of, prepared_database_outcomes, run, run_suite, summary
 
 LINTERS = pytest.mark.parametrize(
     "linter",
@@ -32,6 +32,27 @@ def test_generated_suite_passes_in_random_order_on_two_workers(
     expected = "SQLite" if answers["db_driver"] == "aiosqlite" else "PostgreSQL"
     assert f"test database: {expected}" in result.stdout
     assert "2 workers" in result.stdout
+
+
+# Where the worker databases hold the tables (not class scope), once per driver.
+PREPARED_DATABASE_ROWS: list[Answers] = [
+    {"db_driver": "asyncpg", "test_scope": "function"},
+    {"db_driver": "psycopg", "test_scope": "session"},
+    {"db_driver": "aiosqlite", "test_scope": "function"},
+]
+
+
+@parametrize_answers(PREPARED_DATABASE_ROWS)
+def test_two_workers_start_from_one_prepared_database(
+    installed_project: Project, answers: Answers
+) -> None:
+    project = installed_project(**answers)
+
+    result = run_suite(project, "-n", "2", "tests/test_tickets.py")
+
+    assert_ok(result)
+    outcomes = sorted(outcome for _, outcome in prepared_database_outcomes(result.stdout))
+    assert outcomes == ["built", "built by another worker"], output_of(result)
 
 
 @parametrize_answers(COMBINATIONS)

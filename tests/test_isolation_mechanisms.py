@@ -1,10 +1,12 @@
 """Each key mechanism is load-bearing: take it out, and a generated test fails."""
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from .answers import Answers
 from .rendering import render
 from .running import install, output_of, run_suite
 
@@ -66,117 +68,129 @@ async def test_arranges_while_requests_run(client: AsyncClient, session: AsyncSe
     await asyncio.gather(arrange(), *(client.get("/tickets") for _ in range(20)))
 """
 
+
+@dataclass(frozen=True)
+class Mutation:
+    """Replace `mechanism` with `replacement` in `path` of a project rendered with `answers`,
+    and the generated test `failing` (a file, or file::test) must then fail."""
+
+    name: str
+    answers: Answers
+    path: str
+    mechanism: str
+    replacement: str
+    failing: str
+
+
 MUTATIONS = [
-    pytest.param(
-        "aiosqlite",
-        "session",
+    Mutation(
+        "sqlite-begin-hooks",
+        {"db_driver": "aiosqlite", "test_scope": "session"},
         "src/ticketing_service/database.py",
         "        _use_sqlite_transactions(engine)\n",
         "        pass\n",
         "test_isolation.py",
-        id="sqlite-begin-hooks",
     ),
-    pytest.param(
-        "asyncpg",
-        "session",
+    Mutation(
+        "savepoint-join",
+        {"db_driver": "asyncpg", "test_scope": "session"},
         "tests/harness/session_scope.py",
         'join_transaction_mode="create_savepoint"',
         'join_transaction_mode="conditional_savepoint"',
         "test_tickets.py",
-        id="savepoint-join",
     ),
-    pytest.param(
-        "asyncpg",
-        "class",
+    Mutation(
+        "schema-per-class",
+        {"db_driver": "asyncpg", "test_scope": "class"},
         "tests/harness/class_scope.py",
         "engine.execution_options(schema_translate_map={None: name})",
         "engine",
         "test_isolation.py::TestAnotherClass",
-        id="schema-per-class",
     ),
-    pytest.param(
-        "aiosqlite",
-        "class",
+    Mutation(
+        "sqlite-file-per-class",
+        {"db_driver": "aiosqlite", "test_scope": "class"},
         "tests/harness/class_scope.py",
         "            yield file_engine\n",
         "            yield engine\n",
         "test_isolation.py::TestAnotherClass",
-        id="sqlite-file-per-class",
     ),
-    pytest.param(
-        "psycopg",
-        "function",
+    Mutation(
+        "reset-tables-per-test",
+        {"db_driver": "psycopg", "test_scope": "function"},
         "tests/harness/function_scope.py",
-        "        await drop_schema(connection)\n",
-        "        pass\n",
+        "    await table_reset()\n",
+        "    pass\n",
         "test_isolation.py",
-        id="drop-tables-per-test",
     ),
-    pytest.param(
-        "asyncpg",
-        "session",
+    Mutation(
+        "purchase-read-then-write",
+        {"db_driver": "asyncpg", "test_scope": "session"},
         "src/ticketing_service/ticket_service.py",
         CONDITIONAL_PURCHASE,
         READ_THEN_WRITE_PURCHASE,
         "test_concurrency.py",
-        id="purchase-read-then-write",
     ),
-    pytest.param(
-        "asyncpg",
-        "session",
+    Mutation(
+        "requests-take-turns",
+        {"db_driver": "asyncpg", "test_scope": "session"},
         "tests/harness/session_scope.py",
         "async with turn, sessionmaker() as session:",
         "async with sessionmaker() as session:",
         "test_concurrent_requests.py",
-        id="requests-take-turns",
     ),
-    pytest.param(
-        "aiosqlite",
-        "function",
+    Mutation(
+        "query-budget-lazy-load-per-row",
+        {"db_driver": "aiosqlite", "test_scope": "function"},
         "src/ticketing_service/ticket_service.py",
         LIST_PAGE,
         LIST_PAGE_LOADING_EACH_ROW,
         "test_query_budget.py",
-        id="query-budget-lazy-load-per-row",
     ),
-    pytest.param(
-        "psycopg",
-        "class",
+    Mutation(
+        "model-changed-without-a-migration",
+        {"db_driver": "psycopg", "test_scope": "class"},
         "src/ticketing_service/models.py",
         "    venue: Mapped[str] = mapped_column(String(255))\n",
         "    venue: Mapped[str] = mapped_column(String(200))\n",
         "test_migrations.py",
-        id="model-changed-without-a-migration",
+    ),
+    Mutation(
+        "rebuild-after-a-schema-change",
+        {"db_driver": "asyncpg", "test_scope": "function"},
+        "tests/harness/table_reset.py",
+        '            f"    RAISE EXCEPTION {quoted(SCHEMA_CHANGED)};",\n',
+        '            "    NULL;",\n',
+        "test_isolation.py::test_a_schema_change_does_not_reach_the_next_test",
+    ),
+    Mutation(
+        "sqlite-rebuild-after-a-schema-change",
+        {"db_driver": "aiosqlite", "test_scope": "function"},
+        "tests/harness/table_reset.py",
+        'if await self.scalar("PRAGMA schema_version") != self._schema_version:',
+        "if False:",
+        "test_isolation.py::test_a_schema_change_does_not_reach_the_next_test",
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    ("db_driver", "test_scope", "path", "mechanism", "replacement", "failing"), MUTATIONS
-)
-def test_removing_the_mechanism_fails_a_generated_test(
-    tmp_path: Path,
-    db_driver: str,
-    test_scope: str,
-    path: str,
-    mechanism: str,
-    replacement: str,
-    failing: str,
-) -> None:
-    project = mutated(tmp_path, db_driver, test_scope, path, mechanism, replacement)
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda mutation: mutation.name)
+def test_removing_the_mechanism_fails_a_generated_test(tmp_path: Path, mutation: Mutation) -> None:
+    project = mutated(
+        tmp_path, mutation.answers, mutation.path, mutation.mechanism, mutation.replacement
+    )
 
     # Only the file that holds the failing test: the rest of a broken suite would fail slowly.
-    result = run_suite(project, "-p", "no:randomly", f"tests/{failing.split('::')[0]}")
+    result = run_suite(project, "-p", "no:randomly", f"tests/{mutation.failing.split('::')[0]}")
 
     assert result.returncode == 1, output_of(result)
-    assert broken_tests(result, failing), output_of(result)
+    assert broken_tests(result, mutation.failing), output_of(result)
 
 
 def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(tmp_path: Path) -> None:
     project = mutated(
         tmp_path,
-        "asyncpg",
-        "session",
+        {"db_driver": "asyncpg", "test_scope": "session"},
         "tests/harness/session_scope.py",
         "            await delete_all_rows(engine)\n",
         "            pass\n",
@@ -229,15 +243,10 @@ def test_two_uses_of_the_shared_connection_name_the_cause(tmp_path: Path, db_dri
 
 
 def mutated(
-    destination: Path,
-    db_driver: str,
-    test_scope: str,
-    path: str,
-    mechanism: str,
-    replacement: str,
+    destination: Path, answers: Answers, path: str, mechanism: str, replacement: str
 ) -> Path:
     """A project rendered and installed with `mechanism` in `path` replaced."""
-    project = render(destination, db_driver=db_driver, test_scope=test_scope)
+    project = render(destination, **answers)
     source = project / path
     assert mechanism in source.read_text()
     source.write_text(source.read_text().replace(mechanism, replacement))

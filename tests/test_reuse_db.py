@@ -1,0 +1,84 @@
+"""--reuse-db: a generated suite keeps its prepared database (and the embedded server's data)
+between runs, and builds it again when the schema changes."""
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from .answers import Answers, parametrize_answers
+from .rendering import Project, render
+from .running import install, output_of, prepared_database_outcomes, run_suite
+
+# PostgreSQL on the embedded server (whose data folder is kept too), and SQLite.
+REUSE_ROWS: list[Answers] = [
+    {"db_driver": "asyncpg", "test_scope": "function", "project_name": "Reuse Check"},
+    {"db_driver": "aiosqlite", "test_scope": "session", "project_name": "Reuse Check"},
+]
+SOME_TESTS = "tests/test_tickets.py"
+KEPT = ["embedded-postgres-kept-*", "sqlite-kept-*"]
+NEW_COLUMN = """\
+    note: Mapped[str | None] = mapped_column(String(20), default=None)
+"""
+NEW_COLUMN_AFTER = "    sold_to: Mapped[str | None] = mapped_column(String(255), default=None)\n"
+
+
+def kept_folders() -> set[Path]:
+    temp = Path(tempfile.gettempdir())
+    return {path for pattern in KEPT for path in temp.glob(pattern)}
+
+
+@pytest.fixture
+def kept_here() -> Iterator[None]:
+    """Delete what the runs of this test kept, as a user would: stop the server, delete."""
+    before = kept_folders()
+    yield
+    for folder in kept_folders() - before:
+        for process in psutil.process_iter(["name", "cmdline"]):
+            if process.info["name"] == "postgres" and str(folder) in " ".join(
+                process.info["cmdline"] or []
+            ):
+                process.terminate()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def reusing_run(project: Path, *args: str) -> list[tuple[str, str]]:
+    result = run_suite(
+        project, *args, SOME_TESTS, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="auto"
+    )
+    assert result.returncode == 0, output_of(result)
+    return prepared_database_outcomes(result.stdout)
+
+
+@parametrize_answers(REUSE_ROWS)
+@pytest.mark.usefixtures("kept_here")
+def test_a_second_run_reuses_the_prepared_database(
+    installed_project: Project, answers: Answers
+) -> None:
+    project = installed_project(**answers)
+
+    first = reusing_run(project, "--reuse-db")
+    second = reusing_run(project, "--reuse-db")
+
+    assert [outcome for _, outcome in first] == ["built"]
+    assert second == [(first[0][0], "reused")]
+
+
+@parametrize_answers(REUSE_ROWS)
+@pytest.mark.usefixtures("kept_here")
+def test_a_model_change_builds_the_kept_database_again(tmp_path: Path, answers: Answers) -> None:
+    project = install(render(tmp_path, **answers))
+    models = project / "src/reuse_check/models.py"
+    ((before_the_change, _),) = reusing_run(project, "--reuse-db")
+    models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))
+
+    after_the_change = reusing_run(project, "--reuse-db")
+    again = reusing_run(project, "--reuse-db")
+
+    ((rebuilt, outcome),) = after_the_change
+    assert outcome == "built"
+    assert rebuilt != before_the_change  # a new fingerprint, a new name
+    assert again == [(rebuilt, "reused")]
