@@ -7,6 +7,8 @@ the slow tests splits the suite unevenly. `nox -s durations` records the files a
 import json
 from pathlib import Path
 
+import pytest
+
 from template_facts import DURATIONS, durations_file
 
 from .answers import COMBINATIONS, DRIVERS, SCHEMA_BUILDERS, SCOPES, Answers, parametrize_answers
@@ -56,3 +58,12 @@ def test_every_durations_file_belongs_to_a_variant() -> None:
     }
 
     assert sorted(set(DURATIONS.glob("*")) - variants) == []
+
+
+@pytest.mark.parametrize("path", ["README.md", "docs/testing.md"])
+def test_the_project_documents_how_to_record_its_durations_again(
+    rendered_project: Project, path: str
+) -> None:
+    text = (rendered_project() / path).read_text()
+
+    assert "uv run pytest --store-durations --clean-durations" in text
