@@ -1,4 +1,4 @@
-"""Sessions for working on the template: `nox -s tests`, `lint`, `demo`, and `bench`."""
+"""Sessions for working on the template: `nox -s tests`, `lint`, `demo`, `bench`, `durations`."""
 
 import sys
 import time
@@ -85,3 +85,10 @@ def bench(session: nox.Session) -> None:
     """Measure each strategy's cost per test; rewrite docs/benchmarks/ (not run by default)."""
     session.run_install("uv", "sync", "--only-group=bench")
     session.run("python", "-m", "bench.run", *session.posargs)
+
+
+@nox.session
+def durations(session: nox.Session) -> None:
+    """Re-record the test durations each variant ships in .test_durations (needs a server)."""
+    install_dev(session)
+    session.run("python", "scripts/record_durations.py", *session.posargs)

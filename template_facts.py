@@ -28,6 +28,15 @@ DRIVERS = choices("db_driver")
 POSTGRES_DRIVERS = [driver for driver in DRIVERS if driver != "aiosqlite"]
 SCOPES = choices("test_scope")
 
+# The test durations each variant's `.test_durations` starts with (pytest-split's file), recorded
+# by scripts/record_durations.py; template/.test_durations.jinja includes the variant's own.
+DURATIONS = ROOT / "includes" / "durations"
+
+
+def durations_file(db_driver: str, test_scope: str, test_schema: str) -> Path:
+    return DURATIONS / f"{db_driver}-{test_scope}-{test_schema}.json"
+
+
 # Variables by which nox's (or any outer) environment would capture a generated project's `uv`.
 OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
 # Without bytecode caches every pytest process of a generated project compiles all it imports

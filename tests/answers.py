@@ -9,7 +9,7 @@ from template_facts import DRIVERS, POSTGRES_DRIVERS, QUESTIONS, SCOPES, choices
 
 __all__ = ["DRIVERS", "POSTGRES_DRIVERS", "QUESTIONS", "SCOPES", "choices"]
 
-Answer = str | bool
+Answer = str | bool | int
 Answers = dict[str, Answer]
 
 SCHEMA_BUILDERS = choices("test_schema")

@@ -1,4 +1,4 @@
-"""Read what a generated project declares: Dockerfile stages, Settings fields, routes, YAML."""
+"""Read what a generated project declares: Dockerfile stages, Settings fields, routes, YAML, CI."""
 
 import ast
 import json
@@ -93,3 +93,24 @@ def schema_errors(path: Path, builtin_schema: str) -> str:
         check=False,
     )
     return "" if result.returncode == 0 else result.stdout + result.stderr
+
+
+GITHUB_WORKFLOW = Path(".github/workflows/ci.yml")
+GITLAB_PIPELINE = Path(".gitlab-ci.yml")
+
+
+def github_workflow(project: Path) -> dict[str, Any]:
+    workflow: dict[str, Any] = yaml_file(project / GITHUB_WORKFLOW)
+    return workflow
+
+
+def gitlab_pipeline(project: Path) -> dict[str, Any]:
+    pipeline: dict[str, Any] = yaml_file(project / GITLAB_PIPELINE)
+    return pipeline
+
+
+def github_commands(workflow: dict[str, Any]) -> list[str]:
+    """Every `run:` step of every job, in order."""
+    return [
+        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step
+    ]

@@ -7,12 +7,17 @@ from urllib.parse import urlsplit
 import pytest
 
 from .answers import QUESTIONS, Answer, choices, parametrize_answers, toggle_rows
-from .readers import schema_errors, yaml_file
+from .readers import (
+    GITHUB_WORKFLOW,
+    GITLAB_PIPELINE,
+    github_commands,
+    github_workflow,
+    gitlab_pipeline,
+    schema_errors,
+)
 from .rendering import Project, render
 from .running import assert_ok, clean_env, run
 
-GITHUB_WORKFLOW = Path(".github/workflows/ci.yml")
-GITLAB_PIPELINE = Path(".gitlab-ci.yml")
 PIPELINES = {"github": [GITHUB_WORKFLOW], "gitlab": [GITLAB_PIPELINE], "none": []}
 REQUIRED_COMMANDS = [
     "uv sync --locked",
@@ -33,22 +38,6 @@ def gitlab_python_matrix(job: dict[str, Any]) -> list[str]:
     (entry,) = job["parallel"]["matrix"]
     versions: list[str] = entry["UV_PYTHON"]
     return versions
-
-
-def github_workflow(project: Path) -> dict[str, Any]:
-    workflow: dict[str, Any] = yaml_file(project / GITHUB_WORKFLOW)
-    return workflow
-
-
-def gitlab_pipeline(project: Path) -> dict[str, Any]:
-    pipeline: dict[str, Any] = yaml_file(project / GITLAB_PIPELINE)
-    return pipeline
-
-
-def github_commands(workflow: dict[str, Any]) -> list[str]:
-    return [
-        step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step
-    ]
 
 
 def gitlab_jobs(pipeline: dict[str, Any]) -> dict[str, Any]:
