@@ -1,14 +1,15 @@
 """Record the test durations every generated variant starts with (`.test_durations`).
 
     TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres nox -s durations
-    nox -s durations -- asyncpg-session-create_all     # only these variants
+    nox -s durations -- asyncpg-session     # only these variants
 
-Renders each db_driver x test_scope x test_schema variant, runs its whole suite once with
-pytest-split's `--store-durations` against TEST_DATABASE_URL (a server, as the generated CI
-runs it: an embedded server's start would be counted in the first test) and writes
-includes/durations/<driver>-<scope>-<schema>.json, which template/.test_durations.jinja
-includes. Run it after adding, renaming or slowing down generated tests:
-tests/test_ci_shards.py fails while a variant collects a test its file does not name.
+Renders each db_driver x test_scope variant (both test_schema answers collect the same tests;
+tests/test_durations_files.py checks it), runs its whole suite once with pytest-split's
+`--store-durations` against TEST_DATABASE_URL (a server, as the generated CI runs it: an
+embedded server's start would be counted in the first test) and writes
+includes/durations/<driver>-<scope>.json, which template/.test_durations.jinja includes.
+Run it after adding, renaming or slowing down generated tests: tests/test_durations_files.py
+fails while a variant collects a test its file does not name.
 """
 
 import argparse
@@ -23,23 +24,18 @@ from pathlib import Path
 from copier import run_copy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
-from template_facts import DRIVERS, ROOT, SCOPES, choices, clean_env, durations_file
+from template_facts import DRIVERS, ROOT, SCOPES, clean_env, durations_file
 
-VARIANTS = {
-    f"{driver}-{scope}-{schema}": (driver, scope, schema)
-    for driver in DRIVERS
-    for scope in SCOPES
-    for schema in choices("test_schema")
-}
+VARIANTS = {f"{driver}-{scope}": (driver, scope) for driver in DRIVERS for scope in SCOPES}
 # Enough to order and balance the tests; fewer digits keep a re-recording's diff readable.
 DIGITS = 4
 
 
-def record(variant: tuple[str, str, str], database_url: str, work: Path) -> dict[str, float]:
+def record(variant: tuple[str, str], database_url: str, work: Path) -> dict[str, float]:
     """The variant's durations by test id, from one passing run of its suite."""
-    driver, scope, schema = variant
+    driver, scope = variant
     project = work / "-".join(variant)
-    answers = {"db_driver": driver, "test_scope": scope, "test_schema": schema}
+    answers = {"db_driver": driver, "test_scope": scope}
     run_copy(str(ROOT), project, data=answers, defaults=True, vcs_ref="HEAD", quiet=True)
     env = clean_env(TEST_DATABASE_URL=database_url, TEST_DATABASE_PROVIDER=None)
     install = ["uv", "sync", "--quiet", "--compile-bytecode"]

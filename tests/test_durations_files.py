@@ -11,20 +11,24 @@ import pytest
 
 from template_facts import DURATIONS, durations_file
 
-from .answers import COMBINATIONS, DRIVERS, SCHEMA_BUILDERS, SCOPES, Answers, parametrize_answers
+from .answers import (
+    ALEMBIC_COMBINATIONS,
+    COMBINATIONS,
+    DRIVERS,
+    SCOPES,
+    Answers,
+    parametrize_answers,
+)
 from .rendering import Project
 from .shards import listed_run
 
-# Every db_driver x test_scope x test_schema; the create_all ones as COMBINATIONS spells them
-# (and the alembic ones as ALEMBIC_COMBINATIONS does), so that installed projects are shared.
-VARIANTS: list[Answers] = COMBINATIONS + [
-    {**answers, "test_schema": "alembic"} for answers in COMBINATIONS
-]
+# Every db_driver x test_scope, and the alembic rows: both schema builders collect the same
+# tests, and share a file. Installed projects are shared with the other meta-tests.
+VARIANTS: list[Answers] = COMBINATIONS + ALEMBIC_COMBINATIONS
 
 
 def durations_of(answers: Answers) -> Path:
-    schema = answers.get("test_schema", "create_all")
-    return durations_file(str(answers["db_driver"]), str(answers["test_scope"]), str(schema))
+    return durations_file(str(answers["db_driver"]), str(answers["test_scope"]))
 
 
 @parametrize_answers(VARIANTS)
@@ -50,12 +54,7 @@ def test_a_project_starts_with_its_variants_durations(
 
 
 def test_every_durations_file_belongs_to_a_variant() -> None:
-    variants = {
-        durations_file(driver, scope, schema)
-        for driver in DRIVERS
-        for scope in SCOPES
-        for schema in SCHEMA_BUILDERS
-    }
+    variants = {durations_file(driver, scope) for driver in DRIVERS for scope in SCOPES}
 
     assert sorted(set(DURATIONS.glob("*")) - variants) == []
 
