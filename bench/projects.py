@@ -12,8 +12,10 @@ PACKAGE_NAME = "ticketing_service"  # the default answer; reference strategies i
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
-    """A generated project's environment without the caller's test database either."""
-    return project_env(TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None, **overrides)
+    """A generated project's environment without the caller's test database either (unless
+    `overrides` name one)."""
+    unset: dict[str, str | None] = {"TEST_DATABASE_URL": None, "TEST_DATABASE_PROVIDER": None}
+    return project_env(**{**unset, **overrides})
 
 
 def render(destination: Path, **answers: str) -> Path:

@@ -159,8 +159,8 @@ MUTATIONS = [
         "rebuild-after-a-schema-change",
         {"db_driver": "asyncpg", "test_scope": "function"},
         "tests/harness/table_reset.py",
-        '            f"    RAISE EXCEPTION {quoted(SCHEMA_CHANGED)};",\n',
-        '            "    NULL;",\n',
+        "            self.schema_changed = True\n",
+        "            pass\n",
         "test_isolation.py::test_a_schema_change_does_not_reach_the_next_test",
     ),
     Mutation(
