@@ -4,6 +4,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from .rendering import Project
@@ -277,3 +278,72 @@ def test_the_url_can_come_from_a_dotenv_file(installed_project: Project, postgre
 
     assert_ok(result)
     assert "test database: PostgreSQL from TEST_DATABASE_URL" in result.stdout
+
+
+# Dropped into a project of its own: it prints the durability settings of the server it ran on.
+SHOW_SETTINGS_TEST = """
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+async def test_show_settings(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT name, setting FROM pg_settings"
+                " WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name"
+            )
+        )
+        print("server settings:", {name: setting for name, setting in rows})
+"""
+THROWAWAY = "{'fsync': 'off', 'full_page_writes': 'off', 'synchronous_commit': 'off'}"
+DURABLE = "{'fsync': 'on', 'full_page_writes': 'on', 'synchronous_commit': 'on'}"
+
+
+@pytest.fixture(scope="module")
+def settings_project(installed_project: Project) -> Path:
+    project = installed_project(project_name="Settings Check")
+    (project / "tests" / "test_show_settings.py").write_text(SHOW_SETTINGS_TEST)
+    return project
+
+
+def server_settings(project: Path, **env: str | None) -> str:
+    result = run_suite(project, "-s", "tests/test_show_settings.py", **env)
+    assert_ok(result)
+    (line,) = [line for line in result.stdout.splitlines() if "server settings:" in line]
+    return line.partition("server settings: ")[2]
+
+
+def test_the_embedded_server_is_tuned_for_throwaway_data(settings_project: Path) -> None:
+    settings = server_settings(
+        settings_project, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="embedded"
+    )
+
+    assert settings == THROWAWAY
+
+
+def test_tuning_can_be_switched_off(settings_project: Path) -> None:
+    settings = server_settings(
+        settings_project,
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="embedded",
+        TEST_SERVER_TUNING="off",
+    )
+
+    assert settings == DURABLE
+
+
+def test_a_server_named_by_url_is_not_reconfigured(
+    settings_project: Path, postgres_url: str
+) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        before = connection.execute(CHANGED_SETTINGS).fetchall()
+
+    server_settings(settings_project, TEST_DATABASE_URL=postgres_url, TEST_DATABASE_PROVIDER=None)
+
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        assert connection.execute(CHANGED_SETTINGS).fetchall() == before
+
+
+# Every setting's value and where it comes from (ALTER SYSTEM and a reload would change both).
+CHANGED_SETTINGS = "SELECT name, setting, source FROM pg_settings ORDER BY name"
