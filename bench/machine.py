@@ -2,6 +2,8 @@
 
 import os
 import platform
+import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,31 @@ def server_settings(server_url: str) -> dict[str, str]:
         }
 
 
+def python_loop_s(steps: int = 10_000_000) -> float:
+    """How long this Python takes for a plain loop: a yardstick to compare machines by (the
+    same kind of machine has varied by a factor of two and more between days)."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(steps):
+        total += step
+    return round(time.perf_counter() - started, 2)
+
+
+def fdatasync_ms(writes: int = 200) -> float:
+    """How long the temp directory's disk takes to make one small write durable: what each
+    commit of a server with fsync on waits for."""
+    with tempfile.NamedTemporaryFile() as file:
+        started = time.perf_counter()
+        for _ in range(writes):
+            os.write(file.fileno(), b"x" * 8192)
+            os.fdatasync(file.fileno())
+        return round(1000 * (time.perf_counter() - started) / writes, 3)
+
+
 def describe_machine(server_url: str, postgres_project: Path) -> dict[str, Any]:
     return {
+        "python_loop_s": python_loop_s(),
+        "fdatasync_ms": fdatasync_ms(),
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),

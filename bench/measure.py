@@ -26,6 +26,8 @@ class Run:
     provider: str = "url"
     test_path: str = "tests/test_bench_scaled.py"
     audit: bool = True  # the session scope's isolation auditor (TEST_ISOLATION_AUDIT)
+    tuning: bool = True  # a started server tuned for throwaway data (TEST_SERVER_TUNING)
+    reuse: bool = False  # --reuse-db (TEST_REUSE_DB): warm when an earlier run kept its data
 
 
 class SuiteFailedError(RuntimeError):
@@ -47,6 +49,8 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
             PYTHONPATH=str(PLUGINS),
             **provider_env(run.provider, server_url),
             TEST_ISOLATION_AUDIT="on" if run.audit else "off",
+            TEST_SERVER_TUNING="on" if run.tuning else "off",
+            TEST_REUSE_DB="1" if run.reuse else "0",
         )
         command = ["uv", "run", "--no-sync", "pytest", "-p", "bench_timing", "-p", "no:randomly"]
         # A base temp of our own: a pytest process starting elsewhere resets the permissions of
@@ -75,6 +79,7 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         **startup_figures(timings, spawned_at, wall_s),
         "pytest_cpu_s": cpu_s,
         "audit_check_ms": timings.get("audit_check_ms"),
+        "reset_ms": timings.get("reset_ms"),
         **machine_figures(*machine),
     }
 

@@ -51,6 +51,33 @@ def repeated_runs(sizes: Sizes) -> list[Run]:
     return ours + references
 
 
+# The embedded server, tuned for throwaway data (the default) and with PostgreSQL's durable
+# defaults (TEST_SERVER_TUNING=off): our strategies and the references that commit.
+TUNED_REFERENCES = ("no_isolation", "truncate_after_test", "new_engine_per_test")
+
+
+def tuning_runs(sizes: Sizes) -> list[Run]:
+    ours = [
+        Run(scope, driver, sizes.small, provider="embedded", tuning=tuning)
+        for scope in SCOPES
+        for driver in POSTGRES_DRIVERS
+        for tuning in (True, False)
+    ]
+    references = [
+        Run(
+            name,
+            "asyncpg",
+            sizes.small,
+            provider="embedded",
+            test_path=reference_path(name),
+            tuning=tuning,
+        )
+        for name in TUNED_REFERENCES
+        for tuning in (True, False)
+    ]
+    return ours + references
+
+
 def single_runs(sizes: Sizes) -> list[Run]:
     """Costly runs, measured once."""
     large = [
@@ -69,5 +96,12 @@ def single_runs(sizes: Sizes) -> list[Run]:
 
 
 def startup_runs(providers: list[str]) -> list[Run]:
+    """Each provider, and the embedded one under --reuse-db after a run that kept its data."""
     driver, scope = DEFAULT
-    return [Run(scope, driver, tests=10, provider=provider) for provider in providers]
+    runs = [Run(scope, driver, tests=10, provider=provider) for provider in providers]
+    return [*runs, warm_start_run()]
+
+
+def warm_start_run() -> Run:
+    driver, scope = DEFAULT
+    return Run(scope, driver, tests=10, provider="embedded", reuse=True)

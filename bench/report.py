@@ -15,7 +15,7 @@ LABELS = {
     "no_isolation": "baseline: no isolation",
     "session": "session (SAVEPOINT rollback)",
     "class": "class (schema per class)",
-    "function": "function (tables per test)",
+    "function": "function (tables emptied per test)",
     "truncate_after_test": "ref: TRUNCATE after each test",
     "new_engine_per_test": "ref: new engine + drop/create per test",
     "template_clone_per_test": "ref: template database clone per test",
@@ -25,7 +25,7 @@ CHART_LABELS = {
     "no_isolation": "baseline:\nno isolation",
     "session": "session\n(SAVEPOINT rollback)",
     "class": "class\n(schema per class)",
-    "function": "function\n(tables per test)",
+    "function": "function\n(tables emptied per test)",
     "new_engine_per_test": "ref: new engine +\ndrop/create per test",
     "truncate_after_test": "ref: TRUNCATE\nafter each test",
     "template_clone_per_test": "ref: template\nclone per test",
@@ -59,13 +59,20 @@ def where_and_when(results: dict[str, Any]) -> str:
     server = machine["url_server"]
     load = ", ".join(str(value) for value in machine["load_average_at_start"])
     load_end = ", ".join(str(value) for value in results.get("load_average_at_end", []))
+    yardstick = ""
+    if "python_loop_s" in machine:
+        yardstick = (
+            f"A 10-million-step Python loop took {machine['python_loop_s']} s, and an 8 kB write "
+            f"made durable (fdatasync) {machine['fdatasync_ms']} ms: yardsticks for comparing "
+            "machines. "
+        )
     text = (
         f"Measured {machine['measured_at']} on {machine['cpu']}, {machine['cores']} cores "
         f"({machine['platform']}), Python {machine['python'].split()[0]}. "
         f"URL provider: PostgreSQL {server['server_version']} on loopback "
         f"(fsync={server['fsync']}, synchronous_commit={server['synchronous_commit']}); "
-        f"embedded provider: {machine['embedded_server']}. "
-        f"Load average (1, 5, 15 min) at start: {load}; at end: {load_end}. "
+        f"embedded provider: {machine['embedded_server']}, tuned for throwaway data. "
+        f"Load average (1, 5, 15 min) at start: {load}; at end: {load_end}. {yardstick}"
         f"The whole run took {results['duration_s']:.0f} s."
     )
     if results.get("note"):
@@ -129,13 +136,20 @@ def ratio_table(results: dict[str, Any]) -> str:
 
 def startup_table(results: dict[str, Any]) -> str:
     rows = []
-    for provider in results["providers"]:
-        runs = [run for run in results["startup"] if run["provider"] == provider]
+    kinds = [(provider, False) for provider in results["providers"]] + [("embedded", True)]
+    for provider, reuse in kinds:
+        runs = [
+            run
+            for run in results["startup"]
+            if run["provider"] == provider and run.get("reuse", False) == reuse
+        ]
+        if not runs:
+            continue
         first = sorted(run["time_to_first_test_s"] for run in runs)
         setup = sorted(run["first_setup_ms"] for run in runs)
         rows.append(
             [
-                provider,
+                f"{provider}, --reuse-db (warm)" if reuse else provider,
                 f"{first[len(first) // 2]:.2f}",
                 f"{setup[len(setup) // 2]:.0f}",
                 ", ".join(f"{value:.2f}" for value in first),
@@ -144,6 +158,29 @@ def startup_table(results: dict[str, Any]) -> str:
     for provider, reason in results["providers_not_measured"].items():
         rows.append([provider, f"n/a: {reason}", "", ""])
     header = ["provider", "time to first test s (median)", "of which server + database ms", "runs"]
+    return table(header, rows)
+
+
+def tuning_table(results: dict[str, Any]) -> str:
+    rows = []
+    runs, small = results["runs"], results["sizes"]["small"]
+    tuned_runs = [run for run in runs if run["provider"] == "embedded" and run.get("tuning")]
+    order = {name: index for index, name in enumerate(CHART_ORDER)}
+    for tuned in sorted(tuned_runs, key=lambda r: (order[r["strategy"]], r["driver"])):
+        match = {"strategy": tuned["strategy"], "driver": tuned["driver"], "tests": small}
+        durable = find(runs, **match, provider="embedded", tuning=False)
+        rows.append(
+            [
+                LABELS[tuned["strategy"]],
+                tuned["driver"],
+                f"{durable['per_test_ms']:.1f}",
+                f"{tuned['per_test_ms']:.1f}",
+                f"{durable['per_test_ms'] / tuned['per_test_ms']:.2f}x",
+                f"{durable['fixture_ms']:.2f} / {tuned['fixture_ms']:.2f}",
+            ]
+        )
+    header = ["strategy", "driver", "durable ms per test", "tuned ms per test", "speed-up"]
+    header += ["fixtures ms (durable / tuned)"]
     return table(header, rows)
 
 
@@ -205,9 +242,19 @@ def markdown(results: dict[str, Any]) -> str:
             "## Start-up by provider",
             "",
             f"asyncpg + session (the default answers), {sizes['repeats']} run(s) each. "
-            "Time to first test: from spawning `uv run pytest` to the first test's call.",
+            "Time to first test: from spawning `uv run pytest` to the first test's call. "
+            "Warm: `--reuse-db` after a run that kept the embedded server's data and the "
+            "prepared database.",
             "",
             startup_table(results),
+            "## A test-tuned embedded server",
+            "",
+            "The embedded provider with PostgreSQL's durable defaults (`TEST_SERVER_TUNING=off`) "
+            "and tuned for throwaway data (the default: fsync, synchronous_commit and "
+            f"full_page_writes off), N = {sizes['small']}, the fastest of "
+            f"{sizes['repeats']} interleaved rounds.",
+            "",
+            tuning_table(results),
             "## pytest-xdist",
             "",
             "Wall time of the whole `uv run pytest` run (start-up included); the CPU time its "
@@ -225,6 +272,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
         run
         for run in results["runs"]
         if run["workers"] == 0
+        and run["provider"] == "url"
         and run["tests"]
         == (sizes["server_per_test"] if run["strategy"] == "server_per_test" else sizes["small"])
     ]

@@ -6,6 +6,7 @@ python -m bench.run [--quick] [--output DIR] [--note TEXT]
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,11 @@ def docker_reason() -> str | None:
     return None if answer.returncode == 0 else "no Docker engine answers"
 
 
+def kept_folders() -> set[Path]:
+    """The embedded servers' data that --reuse-db runs keep (stopped at each run's end)."""
+    return set(Path(tempfile.gettempdir()).glob("embedded-postgres-kept-*"))
+
+
 def prepare_projects(workdir: Path) -> Projects:
     projects: Projects = {}
     for driver in DRIVERS:
@@ -68,8 +74,9 @@ def measure_all(projects: Projects, runs: Iterable[Run], server_url: str) -> lis
     results = []
     for run in runs:
         result = measure(project_for(projects, run), run, server_url)
+        extras = ("" if run.tuning else " untuned") + (" reuse" if run.reuse else "")
         log(
-            f"{run.strategy} {run.driver} N={run.tests} -n {run.workers} {run.provider}: "
+            f"{run.strategy} {run.driver} N={run.tests} -n {run.workers} {run.provider}{extras}: "
             f"{result['per_test_ms']:.1f} ms/test, fixtures {result['fixture_ms']:.2f} ms, "
             f"run {result['wall_s']:.1f} s"
         )
@@ -103,12 +110,20 @@ def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
         projects = prepare_projects(Path(workdir))
         machine = describe_machine(server_url, projects[plan.DEFAULT])
         log(f"measuring against {server_url}: {machine['url_server']}")
-        rounds = measure_rounds(projects, plan.repeated_runs(sizes), server_url, sizes.repeats)
+        repeated = plan.repeated_runs(sizes) + plan.tuning_runs(sizes)
+        rounds = measure_rounds(projects, repeated, server_url, sizes.repeats)
         measured = [fastest_run(list(results)) for results in zip(*rounds, strict=True)]
         measured += measure_all(projects, plan.single_runs(sizes), server_url)
-        startup_rounds = measure_rounds(
-            projects, plan.startup_runs(providers), server_url, sizes.repeats
-        )
+        kept_before = kept_folders()
+        try:
+            # Not measured: it keeps the data every warm start-up run then finds.
+            measure_all(projects, [plan.warm_start_run()], server_url)
+            startup_rounds = measure_rounds(
+                projects, plan.startup_runs(providers), server_url, sizes.repeats
+            )
+        finally:
+            for folder in kept_folders() - kept_before:
+                shutil.rmtree(folder, ignore_errors=True)
         startup = [result for results in startup_rounds for result in results]
     return {
         "machine": machine,

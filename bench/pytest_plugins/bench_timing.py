@@ -1,5 +1,6 @@
 """Record each test's setup/call/teardown durations and when the first test started, and how
-long the session scope's isolation auditor took to check each test.
+long the session scope's isolation auditor took to check each test and the function scope's
+reset to empty the tables.
 
 Loaded with `-p bench_timing`; writes JSON to the file named by BENCH_TIMINGS_FILE when the
 session ends. Under pytest-xdist only the controller writes: workers' reports reach it.
@@ -18,30 +19,31 @@ phases: dict[str, dict[str, float]] = {}
 outcomes: dict[str, str] = {}
 first_call_at: list[float] = []
 audit_checks: list[float] = []
+resets: list[float] = []
 
 
-def time_the_auditor() -> None:
-    """Wrap the generated auditor's check (when the project has one) to time each call."""
-    module = sys.modules.get("tests.harness.auditor")
-    auditor = getattr(module, "IsolationAuditor", None)
-    if auditor is None or getattr(auditor.check, "timed", False):
+def timed(module_name: str, class_name: str, method: str, durations: list[float]) -> None:
+    """Wrap an async method of a generated harness class (when the project has it) to time
+    each call."""
+    cls = getattr(sys.modules.get(module_name), class_name, None)
+    if cls is None or getattr(getattr(cls, method), "timed", False):
         return
-    original = auditor.check
+    original = getattr(cls, method)
 
-    async def check(self: Any, test: str) -> str | None:
+    async def wrapper(self: Any, *args: Any) -> Any:
         started = time.perf_counter()
         try:
-            leak: str | None = await original(self, test)
-            return leak
+            return await original(self, *args)
         finally:
-            audit_checks.append(time.perf_counter() - started)
+            durations.append(time.perf_counter() - started)
 
-    check.timed = True  # type: ignore[attr-defined]
-    auditor.check = check
+    wrapper.timed = True  # type: ignore[attr-defined]
+    setattr(cls, method, wrapper)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    time_the_auditor()
+    timed("tests.harness.auditor", "IsolationAuditor", "check", audit_checks)
+    timed("tests.harness.table_reset", "TableReset", "__call__", resets)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -70,6 +72,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "first_call_at": first_call_at[0] if first_call_at else None,
         "exitstatus": int(exitstatus),
         "tests": tests,
-        "audit_check_ms": 1000 * sum(audit_checks) / len(audit_checks) if audit_checks else None,
+        "audit_check_ms": mean_ms(audit_checks),
+        "reset_ms": mean_ms(resets),
     }
     Path(output).write_text(json.dumps(result))
+
+
+def mean_ms(durations: list[float]) -> float | None:
+    return 1000 * sum(durations) / len(durations) if durations else None
