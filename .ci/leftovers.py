@@ -14,10 +14,12 @@ import psutil
 import psycopg
 
 SYSTEM_DATABASES = ["postgres", "template0", "template1"]
-# The harness's (embedded servers, many-connections locks) and the meta-tests' own.
+# The harness's (embedded servers, locks, what --reuse-db keeps) and the meta-tests' own.
 TEMP_PATTERNS = [
     "embedded-postgres-*",
     "many-connections-*.lock",
+    "prepared-database-*.lock",
+    "sqlite-kept-*",
     "meta-tests-postgres-*",
     "interrupted-*",
 ]

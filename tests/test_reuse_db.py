@@ -50,6 +50,7 @@ def reusing_run(project: Path, *args: str) -> list[tuple[str, str]]:
         project, *args, SOME_TESTS, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="auto"
     )
     assert result.returncode == 0, output_of(result)
+    assert "prepared database: kept between runs (--reuse-db)" in result.stdout  # the header
     return prepared_database_outcomes(result.stdout)
 
 

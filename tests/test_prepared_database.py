@@ -1,0 +1,75 @@
+"""The prepared database each pytest process copies: a process that needs it after its builder
+dropped it (the builder's run ended first) builds it again."""
+
+from pathlib import Path
+
+import pytest
+
+from .answers import Answers, parametrize_answers
+from .rendering import Project
+from .running import assert_ok, run_suite
+
+# Dropped into a project of its own: it drops the prepared database, then changes the schema,
+# so the reset must copy the database again from a prepared database that is gone.
+PREPARED_DATABASE_GONE = """
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.harness import databases
+from tests.harness.databases import WorkerDatabase
+from tests.harness.prepared import prepared_name
+
+
+def ticket_columns(connection: Connection) -> list[str]:
+    return [column["name"] for column in inspect(connection).get_columns("tickets")]
+
+
+async def drop_the_prepared_database(worker_db: WorkerDatabase) -> None:
+    assert worker_db.preparation is not None
+    name = prepared_name(worker_db.preparation)
+    if worker_db.url.get_backend_name() == "sqlite":
+        assert worker_db.url.database is not None
+        (Path(worker_db.url.database).parent / f"{name}.sqlite3").unlink()
+    else:
+        async with databases.admin_connection(worker_db.server_url) as admin:
+            await databases.drop_database(admin, name)
+
+
+@pytest.mark.parametrize("copy", ["first", "second"])
+async def test_the_schema_changes_after_the_prepared_database_is_gone(
+    namespace_engine: AsyncEngine, worker_db: WorkerDatabase, copy: str
+) -> None:
+    await drop_the_prepared_database(worker_db)
+    async with namespace_engine.begin() as connection:
+        assert "note" not in await connection.run_sync(ticket_columns)
+        await connection.execute(text("ALTER TABLE tickets ADD COLUMN note VARCHAR(20)"))
+"""
+ROWS: list[Answers] = [
+    {"db_driver": "asyncpg", "test_scope": "function", "project_name": "Prepared Check"},
+    {"db_driver": "aiosqlite", "test_scope": "function", "project_name": "Prepared Check"},
+]
+
+
+@pytest.fixture
+def project(installed_project: Project, answers: Answers) -> Path:
+    project = installed_project(**answers)
+    (project / "tests" / "test_prepared_database_gone.py").write_text(PREPARED_DATABASE_GONE)
+    return project
+
+
+@parametrize_answers(ROWS)
+def test_a_prepared_database_its_builder_dropped_is_built_again(
+    project: Path, answers: Answers
+) -> None:
+    result = run_suite(
+        project,
+        "-p",
+        "no:randomly",
+        "tests/test_prepared_database_gone.py",
+        "tests/test_tickets.py",
+    )
+
+    assert_ok(result)
