@@ -19,7 +19,7 @@ OWN_ENVIRONMENT = unset_outer_environment()
 
 
 def install_dev(session: nox.Session) -> None:
-    session.run_install("uv", "sync", "--only-group=dev")
+    session.run_install("uv", "sync", "--quiet", "--only-group=dev")
 
 
 @nox.session
@@ -38,7 +38,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff and mypy on the template's own code."""
     # The bench group too, so that mypy sees matplotlib and the benchmark's other imports.
-    session.run_install("uv", "sync", "--only-group=dev", "--only-group=bench")
+    session.run_install("uv", "sync", "--quiet", "--only-group=dev", "--only-group=bench")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -67,7 +67,7 @@ def demo(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation site into build/site; any warning fails the build."""
-    session.run_install("uv", "sync", "--only-group=docs")
+    session.run_install("uv", "sync", "--quiet", "--only-group=docs")
     session.run(
         "mkdocs",
         "build",
@@ -83,7 +83,7 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure each strategy's cost per test; rewrite docs/benchmarks/ (not run by default)."""
-    session.run_install("uv", "sync", "--only-group=bench")
+    session.run_install("uv", "sync", "--quiet", "--only-group=bench")
     session.run("python", "-m", "bench.run", *session.posargs)
 
 

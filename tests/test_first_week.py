@@ -14,8 +14,8 @@ from .history import TemplateHistory, git, render_at
 from .rendering import Project, render
 from .running import assert_ok, clean_env, install, run
 
-# The placeholder of a repository address (`github.com/OWNER/...`).
-PLACEHOLDER = re.compile(r"\bOWNER\b")
+# The placeholder of a repository address (`github.com/OWNER/...`, `<owner>/<repo>`).
+PLACEHOLDER = re.compile(r"\bOWNER\b|(?i:<(?:owner|repo|org|user)>)")
 USER_FACING = ["README.md", "CHANGELOG.md", "mkdocs.yml", *(ROOT / "docs").rglob("*.md")]
 # Where a user reads which commands to run.
 INSTRUCTIONS = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "template").rglob("*")]

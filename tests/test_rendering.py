@@ -61,11 +61,12 @@ def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -
     assert strategies == [f"{test_scope}_scope.py"]
 
 
-# What only one scope uses; no other scope's project gets it (tests/harness/__init__.py).
+# What only one scope uses; no other scope's project gets it (tests/harness/__init__.py), in its
+# code or in the documents it renders.
 OWN_MECHANISMS = {
-    "class": "async def fresh_namespace(",
-    "function": "async def drop_schema(",
-    "session": "class IsolationAuditor",
+    "class": ["fresh_namespace"],
+    "function": ["TableReset", "table_reset"],
+    "session": ["IsolationAuditor", "shared_connection", "join_transaction_mode"],
 }
 
 
@@ -74,8 +75,23 @@ def test_harness_holds_only_the_chosen_scopes_mechanisms(tmp_path: Path, test_sc
     project = render(tmp_path, test_scope=test_scope)
 
     harness = "".join(path.read_text() for path in (project / "tests" / "harness").glob("*.py"))
-    found = {scope for scope, mechanism in OWN_MECHANISMS.items() if mechanism in harness}
-    assert found == {test_scope}
+    assert [name for name in OWN_MECHANISMS[test_scope] if name not in harness] == []
+
+
+@pytest.mark.parametrize("test_scope", SCOPES)
+def test_no_rendered_file_names_another_scopes_mechanism(tmp_path: Path, test_scope: str) -> None:
+    project = render(tmp_path, test_scope=test_scope)
+
+    others = [
+        name for scope, names in OWN_MECHANISMS.items() if scope != test_scope for name in names
+    ]
+    found = [
+        f"{path.relative_to(project)}: {name}"
+        for path in rendered_files(project)
+        for name in others
+        if name in path.read_text(errors="ignore")
+    ]
+    assert found == []
 
 
 BUILDS_TABLES_WITH = {
@@ -137,8 +153,9 @@ def test_readme_links_to_the_projects_own_docs(tmp_path: Path, db_driver: str) -
     assert [page for page in linked if not (project / page).is_file()] == []
 
 
-# The placeholder of a repository address (`github.com/OWNER/...`), not a name like OWNER_MARK.
-PLACEHOLDER = re.compile(r"\bOWNER\b")
+# The placeholder of a repository address (`github.com/OWNER/...`, `<owner>/<repo>`), not a
+# name like OWNER_MARK.
+PLACEHOLDER = re.compile(r"\bOWNER\b|(?i:<(?:owner|repo|org|user)>)")
 
 
 @pytest.mark.parametrize("db_driver", DRIVERS)

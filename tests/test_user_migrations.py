@@ -16,16 +16,15 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-import pytest
-
+from .answers import Answer, Answers, parametrize_answers
 from .history import commit_all, git
 from .rendering import render
 from .running import assert_ok, clean_env, free_port, install, run, wait_until_serving
 
-POSTGRES_JOURNEYS = [
-    pytest.param("asyncpg", "function", "alembic", id="asyncpg-function-alembic"),
-    pytest.param("psycopg", "class", "alembic", id="psycopg-class-alembic"),
-    pytest.param("psycopg", "session", "create_all", id="psycopg-session-create_all"),
+POSTGRES_JOURNEYS: list[Answers] = [
+    {"db_driver": "asyncpg", "test_scope": "function", "test_schema": "alembic"},
+    {"db_driver": "psycopg", "test_scope": "class", "test_schema": "alembic"},
+    {"db_driver": "psycopg", "test_scope": "session", "test_schema": "create_all"},
 ]
 TABLES_FROM = {"alembic": "alembic upgrade head", "create_all": "metadata.create_all"}
 NEW_COLUMNS = """\
@@ -34,7 +33,7 @@ NEW_COLUMNS = """\
 """
 
 
-def committed_project(destination: Path, **answers: str) -> Path:
+def committed_project(destination: Path, **answers: Answer) -> Path:
     project = render(destination, **answers)
     git(project, "init", "--quiet")
     commit_all(project, "Generate from the template")
@@ -83,17 +82,15 @@ def migrate_a_new_column(project: Path, test_schema: str, env: dict[str, str]) -
     assert f"tables from: {TABLES_FROM[test_schema]}" in suite.stdout
 
 
-@pytest.mark.parametrize(("db_driver", "test_scope", "test_schema"), POSTGRES_JOURNEYS)
+@parametrize_answers(POSTGRES_JOURNEYS)
 def test_a_new_column_on_postgresql(
-    tmp_path: Path, empty_database_url: str, db_driver: str, test_scope: str, test_schema: str
+    tmp_path: Path, empty_database_url: str, answers: Answers
 ) -> None:
-    project = committed_project(
-        tmp_path, db_driver=db_driver, test_scope=test_scope, test_schema=test_schema
-    )
+    project = committed_project(tmp_path, **answers)
     env = clean_env(DATABASE_URL=empty_database_url)
     assert_ok(alembic(project, "upgrade", "head", env=env))
 
-    migrate_a_new_column(project, test_schema, env)
+    migrate_a_new_column(project, str(answers["test_schema"]), env)
 
 
 def test_a_new_column_on_the_sqlite_development_database(tmp_path: Path) -> None:
