@@ -22,6 +22,14 @@ from .running import assert_ok, clean_env, databases_named, install, run_suite
 
 PROJECT_NAME = "Interrupted Run"
 DATABASES = "test_interrupted_run"
+# Each process's own database; the run's prepared database (the tables, built once) is the other.
+PREPARED = "_prep_"
+
+
+def kinds(names: set[str]) -> list[str]:
+    """`worker` or `prepared` for each database, sorted."""
+    return sorted("prepared" if PREPARED in name else "worker" for name in names)
+
 
 HOLD_THE_RUN = """
 import asyncio
@@ -84,6 +92,19 @@ class HeldRun:
         """SIGKILL to every process of the run."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=60)
+
+    def kill_leaving_zombies(self) -> None:
+        """SIGKILL to the run's pytest processes while `uv run`, their parent, is stopped: they
+        stay zombies, as a killed process does until its parent or init reaps it."""
+        uv = psutil.Process(self.process.pid)
+        uv.suspend()
+        children = uv.children(recursive=True)
+        for child in children:
+            child.kill()
+        deadline = time.monotonic() + 30
+        while any(child.status() != psutil.STATUS_ZOMBIE for child in children):
+            assert time.monotonic() < deadline, "the killed processes never became zombies"
+            time.sleep(0.05)
 
     def output(self) -> str:
         if self.process.poll() is None:
@@ -159,7 +180,11 @@ def test_sigterm_drops_every_workers_database(
     before = databases_named(postgres_url, DATABASES)
     run = held_run(project, "-n", "2", TEST_DATABASE_URL=postgres_url, TMPDIR=str(private_tmp))
     run.wait_until_held(processes=2)
-    assert len(databases_named(postgres_url, DATABASES) - before) == 2
+    assert kinds(databases_named(postgres_url, DATABASES) - before) == [
+        "prepared",
+        "worker",
+        "worker",
+    ]
 
     returncode = run.terminate()
 
@@ -181,7 +206,7 @@ def test_after_sigkill_the_next_run_drops_the_abandoned_databases_only(
     killed.wait_until_held(processes=2)
     killed.kill()
     abandoned = databases_named(postgres_url, DATABASES) - before
-    assert len(abandoned) == 2
+    assert kinds(abandoned) == ["prepared", "worker", "worker"]
     concurrent = held_run(project, **env)
     concurrent.wait_until_held(processes=1)
     concurrents = databases_named(postgres_url, DATABASES) - before - abandoned
@@ -190,10 +215,30 @@ def test_after_sigkill_the_next_run_drops_the_abandoned_databases_only(
 
     after = databases_named(postgres_url, DATABASES)
     assert abandoned & after == set()
-    assert len(concurrents) == 1
+    assert kinds(concurrents) == ["prepared", "worker"]
     assert concurrents <= after
     assert concurrent.terminate() == pytest.ExitCode.INTERRUPTED, concurrent.output()
     assert databases_named(postgres_url, DATABASES) - before == set()
+
+
+def test_a_killed_run_not_reaped_yet_counts_as_gone(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+) -> None:
+    project = installed_project(project_name=PROJECT_NAME)
+    env = {"TEST_DATABASE_URL": postgres_url, "TMPDIR": str(private_tmp)}
+    before = databases_named(postgres_url, DATABASES)
+    killed = held_run(project, **env)
+    killed.wait_until_held(processes=1)
+    killed.kill_leaving_zombies()
+    abandoned = databases_named(postgres_url, DATABASES) - before
+    assert kinds(abandoned) == ["prepared", "worker"]
+
+    assert_ok(run_suite(project, "tests/test_health.py", **env))
+
+    assert databases_named(postgres_url, DATABASES) & abandoned == set()
 
 
 def test_sigterm_leaves_no_embedded_server_behind(

@@ -45,12 +45,16 @@ def kept_here() -> Iterator[None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def reusing_run(project: Path, *args: str) -> list[tuple[str, str]]:
+REUSE_HEADER = "prepared database: kept between runs (--reuse-db)"
+CREATE_DB_HEADER = "prepared database: built again and kept (--create-db)"
+
+
+def reusing_run(project: Path, *args: str, header: str = REUSE_HEADER) -> list[tuple[str, str]]:
     result = run_suite(
         project, *args, SOME_TESTS, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="auto"
     )
     assert result.returncode == 0, output_of(result)
-    assert "prepared database: kept between runs (--reuse-db)" in result.stdout  # the header
+    assert header in result.stdout
     return prepared_database_outcomes(result.stdout)
 
 
@@ -83,3 +87,16 @@ def test_a_model_change_builds_the_kept_database_again(tmp_path: Path, answers: 
     assert outcome == "built"
     assert rebuilt != before_the_change  # a new fingerprint, a new name
     assert again == [(rebuilt, "reused")]
+
+
+@parametrize_answers(REUSE_ROWS)
+@pytest.mark.usefixtures("kept_here")
+def test_create_db_builds_once_for_all_workers(
+    installed_project: Project, answers: Answers
+) -> None:
+    project = installed_project(**answers)
+    reusing_run(project, "--reuse-db")
+
+    outcomes = reusing_run(project, "-n", "2", "--create-db", header=CREATE_DB_HEADER)
+
+    assert sorted(outcome for _, outcome in outcomes) == ["built", "reused"]
