@@ -6,7 +6,7 @@ server), else the embedded server; they never fall back to SQLite.
 
 import pytest
 
-from .answers import COMBINATIONS, Answers, parametrize_answers
+from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
 from .rendering import Project
 from .running import assert_ok, output_of, prepared_database_outcomes, run, run_suite, summary
 
@@ -17,7 +17,7 @@ LINTERS = pytest.mark.parametrize(
 )
 
 
-@parametrize_answers(COMBINATIONS)
+@parametrize_answers(COMBINATIONS + ALEMBIC_COMBINATIONS)
 def test_generated_suite_passes_in_random_order_on_two_workers(
     installed_project: Project, answers: Answers
 ) -> None:
