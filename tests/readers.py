@@ -12,6 +12,15 @@ from typing import Any
 
 import yaml
 
+# The placeholder of a repository address (`github.com/OWNER/...`, `<owner>/<repo>`), not a
+# name like OWNER_MARK.
+OWNER_PLACEHOLDER = re.compile(r"\bOWNER\b|(?i:<(?:owner|repo|org|user)>)")
+
+
+def harness_source(project: Path) -> str:
+    """Every module of the generated test harness, as one text."""
+    return "".join(path.read_text() for path in (project / "tests" / "harness").glob("*.py"))
+
 
 @dataclass(frozen=True)
 class Instruction:

@@ -11,11 +11,10 @@ from template_facts import ROOT
 
 from .answers import QUESTIONS
 from .history import TemplateHistory, git, render_at
+from .readers import OWNER_PLACEHOLDER
 from .rendering import Project, render
 from .running import assert_ok, clean_env, install, run
 
-# The placeholder of a repository address (`github.com/OWNER/...`, `<owner>/<repo>`).
-PLACEHOLDER = re.compile(r"\bOWNER\b|(?i:<(?:owner|repo|org|user)>)")
 USER_FACING = ["README.md", "CHANGELOG.md", "mkdocs.yml", *(ROOT / "docs").rglob("*.md")]
 # Where a user reads which commands to run.
 INSTRUCTIONS = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "template").rglob("*")]
@@ -29,7 +28,7 @@ COMMIT_ALL_TRACKED = re.compile(r"commit -am ['\"]")
 def test_no_owner_placeholder_in_what_users_read(path: Path | str) -> None:
     text = (ROOT / path).read_text()
 
-    assert not PLACEHOLDER.search(text)
+    assert not OWNER_PLACEHOLDER.search(text)
 
 
 def test_no_instructions_commit_with_dash_am() -> None:

@@ -6,13 +6,10 @@ from pathlib import Path
 import pytest
 
 from .answers import SCOPES
+from .readers import harness_source
 from .rendering import render
 
 HARNESS_TOOLS = ["real_commits", "committing_engine", "assert_max_queries"]
-
-
-def harness_source(project: Path) -> str:
-    return "".join(path.read_text() for path in (project / "tests" / "harness").glob("*.py"))
 
 
 def first_match(pattern: str, text: str) -> str:

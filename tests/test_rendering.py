@@ -17,6 +17,7 @@ from .answers import (
     parametrize_answers,
     toggle_rows,
 )
+from .readers import OWNER_PLACEHOLDER, harness_source
 from .rendering import Project, render
 
 LEAKS = ("{{", "{%")
@@ -74,7 +75,7 @@ OWN_MECHANISMS = {
 def test_harness_holds_only_the_chosen_scopes_mechanisms(tmp_path: Path, test_scope: str) -> None:
     project = render(tmp_path, test_scope=test_scope)
 
-    harness = "".join(path.read_text() for path in (project / "tests" / "harness").glob("*.py"))
+    harness = harness_source(project)
     assert [name for name in OWN_MECHANISMS[test_scope] if name not in harness] == []
 
 
@@ -153,13 +154,10 @@ def test_readme_links_to_the_projects_own_docs(tmp_path: Path, db_driver: str) -
     assert [page for page in linked if not (project / page).is_file()] == []
 
 
-# The placeholder of a repository address (`github.com/OWNER/...`, `<owner>/<repo>`), not a
-# name like OWNER_MARK.
-PLACEHOLDER = re.compile(r"\bOWNER\b|(?i:<(?:owner|repo|org|user)>)")
-
-
 @pytest.mark.parametrize("db_driver", DRIVERS)
 def test_a_rendered_project_has_no_owner_placeholder(tmp_path: Path, db_driver: str) -> None:
     project = render(tmp_path, db_driver=db_driver)
 
-    assert [str(p) for p in rendered_files(project) if PLACEHOLDER.search(p.read_text())] == []
+    assert [
+        str(p) for p in rendered_files(project) if OWNER_PLACEHOLDER.search(p.read_text())
+    ] == []
