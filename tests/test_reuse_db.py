@@ -19,39 +19,41 @@ REUSE_ROWS: list[Answers] = [
     {"db_driver": "aiosqlite", "test_scope": "session", "project_name": "Reuse Check"},
 ]
 SOME_TESTS = "tests/test_tickets.py"
-KEPT = ["embedded-postgres-kept-*", "sqlite-kept-*"]
 NEW_COLUMN = """\
     note: Mapped[str | None] = mapped_column(String(20), default=None)
 """
 NEW_COLUMN_AFTER = "    sold_to: Mapped[str | None] = mapped_column(String(255), default=None)\n"
 
 
-def kept_folders() -> set[Path]:
-    temp = Path(tempfile.gettempdir())
-    return {path for pattern in KEPT for path in temp.glob(pattern)}
-
-
 @pytest.fixture
-def kept_here() -> Iterator[None]:
-    """Delete what the runs of this test kept, as a user would: stop the server, delete."""
-    before = kept_folders()
-    yield
-    for folder in kept_folders() - before:
-        for process in psutil.process_iter(["name", "cmdline"]):
-            if process.info["name"] == "postgres" and str(folder) in " ".join(
-                process.info["cmdline"] or []
-            ):
-                process.terminate()
-        shutil.rmtree(folder, ignore_errors=True)
+def kept_here() -> Iterator[Path]:
+    """The temp directory of this test's runs, where they keep what --reuse-db keeps (tests
+    running beside it keep theirs elsewhere); afterwards deleted, as a user would: stop the
+    server, delete."""
+    folder = Path(tempfile.mkdtemp(prefix="reuse-"))
+    yield folder
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if process.info["name"] == "postgres" and str(folder) in " ".join(
+            process.info["cmdline"] or []
+        ):
+            process.terminate()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 REUSE_HEADER = "prepared database: kept between runs (--reuse-db)"
 CREATE_DB_HEADER = "prepared database: built again and kept (--create-db)"
 
 
-def reusing_run(project: Path, *args: str, header: str = REUSE_HEADER) -> list[tuple[str, str]]:
+def reusing_run(
+    project: Path, kept_in: Path, *args: str, header: str = REUSE_HEADER
+) -> list[tuple[str, str]]:
     result = run_suite(
-        project, *args, SOME_TESTS, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="auto"
+        project,
+        *args,
+        SOME_TESTS,
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="auto",
+        TMPDIR=str(kept_in),
     )
     assert result.returncode == 0, output_of(result)
     assert header in result.stdout
@@ -59,29 +61,29 @@ def reusing_run(project: Path, *args: str, header: str = REUSE_HEADER) -> list[t
 
 
 @parametrize_answers(REUSE_ROWS)
-@pytest.mark.usefixtures("kept_here")
 def test_a_second_run_reuses_the_prepared_database(
-    installed_project: Project, answers: Answers
+    installed_project: Project, answers: Answers, kept_here: Path
 ) -> None:
     project = installed_project(**answers)
 
-    first = reusing_run(project, "--reuse-db")
-    second = reusing_run(project, "--reuse-db")
+    first = reusing_run(project, kept_here, "--reuse-db")
+    second = reusing_run(project, kept_here, "--reuse-db")
 
     assert [outcome for _, outcome in first] == ["built"]
     assert second == [(first[0][0], "reused")]
 
 
 @parametrize_answers(REUSE_ROWS)
-@pytest.mark.usefixtures("kept_here")
-def test_a_model_change_builds_the_kept_database_again(tmp_path: Path, answers: Answers) -> None:
+def test_a_model_change_builds_the_kept_database_again(
+    tmp_path: Path, answers: Answers, kept_here: Path
+) -> None:
     project = install(render(tmp_path, **answers))
     models = project / "src/reuse_check/models.py"
-    ((before_the_change, _),) = reusing_run(project, "--reuse-db")
+    ((before_the_change, _),) = reusing_run(project, kept_here, "--reuse-db")
     models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))
 
-    after_the_change = reusing_run(project, "--reuse-db")
-    again = reusing_run(project, "--reuse-db")
+    after_the_change = reusing_run(project, kept_here, "--reuse-db")
+    again = reusing_run(project, kept_here, "--reuse-db")
 
     ((rebuilt, outcome),) = after_the_change
     assert outcome == "built"
@@ -90,13 +92,12 @@ def test_a_model_change_builds_the_kept_database_again(tmp_path: Path, answers: 
 
 
 @parametrize_answers(REUSE_ROWS)
-@pytest.mark.usefixtures("kept_here")
 def test_create_db_builds_once_for_all_workers(
-    installed_project: Project, answers: Answers
+    installed_project: Project, answers: Answers, kept_here: Path
 ) -> None:
     project = installed_project(**answers)
-    reusing_run(project, "--reuse-db")
+    reusing_run(project, kept_here, "--reuse-db")
 
-    outcomes = reusing_run(project, "-n", "2", "--create-db", header=CREATE_DB_HEADER)
+    outcomes = reusing_run(project, kept_here, "-n", "2", "--create-db", header=CREATE_DB_HEADER)
 
     assert sorted(outcome for _, outcome in outcomes) == ["built", "reused"]
