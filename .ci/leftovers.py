@@ -22,6 +22,8 @@ TEMP_PATTERNS = [
     "sqlite-kept-*",
     "meta-tests-postgres-*",
     "interrupted-*",
+    "reuse-*",
+    "template-tests-*",
 ]
 
 

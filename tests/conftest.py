@@ -67,10 +67,27 @@ def without_defaults(answers: dict[str, Answer]) -> dict[str, Answer]:
     }
 
 
+def outside_pytest_temp(run_pid: int) -> Path:
+    """Where this run installs its projects: outside pytest's temporary root, which every
+    pytest process that starts makes private again. The embedded server of a generated suite
+    runs as a user of its own and loads its libraries (plpgsql) from the project's virtualenv
+    while it runs, so that virtualenv must stay within its reach."""
+    return Path(tempfile.gettempdir()) / f"template-tests-{run_pid}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller, or a run without xdist
+        shutil.rmtree(outside_pytest_temp(os.getpid()), ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def installed_project() -> Project:
     """Render and `uv sync` a project once per set of answers."""
-    return once_per_answers(shared_folder(tmp_path_factory, "installed"), install)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    folder = outside_pytest_temp(os.getppid() if worker else os.getpid())
+    folder.mkdir(exist_ok=True)
+    folder.chmod(0o755)
+    return once_per_answers(folder, install)
 
 
 @pytest.fixture(scope="session")
