@@ -27,7 +27,7 @@ from .history import (
     undo_module_renames,
 )
 from .rendering import Project, render
-from .running import install
+from .running import install, new_project_folder, outside_pytest_temp, this_runs_projects
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
@@ -67,14 +67,6 @@ def without_defaults(answers: dict[str, Answer]) -> dict[str, Answer]:
     }
 
 
-def outside_pytest_temp(run_pid: int) -> Path:
-    """Where this run installs its projects: outside pytest's temporary root, which every
-    pytest process that starts makes private again. The embedded server of a generated suite
-    runs as a user of its own and loads its libraries (plpgsql) from the project's virtualenv
-    while it runs, so that virtualenv must stay within its reach."""
-    return Path(tempfile.gettempdir()) / f"template-tests-{run_pid}"
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller, or a run without xdist
         shutil.rmtree(outside_pytest_temp(os.getpid()), ignore_errors=True)
@@ -83,11 +75,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def installed_project() -> Project:
     """Render and `uv sync` a project once per set of answers."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    folder = outside_pytest_temp(os.getppid() if worker else os.getpid())
-    folder.mkdir(exist_ok=True)
-    folder.chmod(0o755)
-    return once_per_answers(folder, install)
+    return once_per_answers(this_runs_projects(), install)
+
+
+@pytest.fixture
+def project_path() -> Path:
+    """The tmp_path of a test that installs a project of its own (see outside_pytest_temp)."""
+    return new_project_folder("own-")
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,10 @@
 """Running a generated project's commands in its own environment, and reading their results."""
 
+import getpass
+import os
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -35,7 +38,41 @@ def assert_ok(result: subprocess.CompletedProcess[str]) -> None:
     assert result.returncode == 0, output_of(result)
 
 
+def outside_pytest_temp(run_pid: int) -> Path:
+    """Where the run whose controller is `run_pid` installs its projects: outside pytest's
+    temporary root, which every pytest process that starts makes private again. The embedded
+    server of a generated suite runs as a user of its own and loads its libraries (plpgsql)
+    from the project's virtualenv while it runs, so that virtualenv must stay within its reach."""
+    return Path(tempfile.gettempdir()) / f"template-tests-{run_pid}"
+
+
+def this_runs_projects() -> Path:
+    """This run's folder for installed projects, shared by its xdist workers; the controller
+    removes it at the end of the run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    folder = outside_pytest_temp(os.getppid() if worker else os.getpid())
+    folder.mkdir(exist_ok=True)
+    folder.chmod(0o755)
+    return folder
+
+
+def new_project_folder(prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=this_runs_projects()))
+    folder.chmod(0o755)
+    return folder
+
+
+def pytest_temp_root() -> Path:
+    temp = os.environ.get("PYTEST_DEBUG_TEMPROOT") or tempfile.gettempdir()
+    return Path(temp).resolve() / f"pytest-of-{getpass.getuser()}"
+
+
 def install(project: Path) -> Path:
+    if project.resolve().is_relative_to(pytest_temp_root()):
+        raise ValueError(
+            f"{project}: install projects outside pytest's temporary root"
+            " (the project_path fixture, new_project_folder), see outside_pytest_temp"
+        )
     assert_ok(run(project, "uv", "sync", "--quiet"))
     return project
 

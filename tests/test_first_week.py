@@ -119,12 +119,12 @@ def test_the_documented_container_image_is_the_default_one(
     assert image in text
 
 
-def test_pre_commit_passes_in_a_new_committed_project(tmp_path: Path) -> None:
-    project = install(render(tmp_path / "project"))
+def test_pre_commit_passes_in_a_new_committed_project(project_path: Path) -> None:
+    project = install(render(project_path / "project"))
     git(project, "init", "--quiet")
     git(project, "add", "-A")
     git(project, "commit", "--quiet", "-m", "Generate from the template")
-    env = clean_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit"), UV_OFFLINE="1")
+    env = clean_env(PRE_COMMIT_HOME=str(project_path / "pre-commit"), UV_OFFLINE="1")
 
     result = run(project, "uv", "run", "--no-sync", "pre-commit", "run", "--all-files", env=env)
 

@@ -175,9 +175,11 @@ MUTATIONS = [
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda mutation: mutation.name)
-def test_removing_the_mechanism_fails_a_generated_test(tmp_path: Path, mutation: Mutation) -> None:
+def test_removing_the_mechanism_fails_a_generated_test(
+    project_path: Path, mutation: Mutation
+) -> None:
     project = mutated(
-        tmp_path, mutation.answers, mutation.path, mutation.mechanism, mutation.replacement
+        project_path, mutation.answers, mutation.path, mutation.mechanism, mutation.replacement
     )
 
     # Only the file that holds the failing test: the rest of a broken suite would fail slowly.
@@ -187,9 +189,9 @@ def test_removing_the_mechanism_fails_a_generated_test(tmp_path: Path, mutation:
     assert broken_tests(result, mutation.failing), output_of(result)
 
 
-def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(tmp_path: Path) -> None:
+def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(project_path: Path) -> None:
     project = mutated(
-        tmp_path,
+        project_path,
         {"db_driver": "asyncpg", "test_scope": "session"},
         "tests/harness/session_scope.py",
         "            await delete_all_rows(engine)\n",
@@ -209,8 +211,8 @@ def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(tmp_path: P
     ], output_of(result)
 
 
-def test_the_auditor_names_the_leaking_test_with_its_tables(tmp_path: Path) -> None:
-    project = install(render(tmp_path, db_driver="psycopg", test_scope="session"))
+def test_the_auditor_names_the_leaking_test_with_its_tables(project_path: Path) -> None:
+    project = install(render(project_path, db_driver="psycopg", test_scope="session"))
     (project / "tests" / "test_leak.py").write_text(LEAKING_TEST)
     suite = ("-p", "no:randomly", "tests/test_leak.py", "tests/test_isolation.py")
 
@@ -231,8 +233,10 @@ def test_the_auditor_names_the_leaking_test_with_its_tables(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("db_driver", ["asyncpg", "psycopg"])
-def test_two_uses_of_the_shared_connection_name_the_cause(tmp_path: Path, db_driver: str) -> None:
-    project = install(render(tmp_path, db_driver=db_driver, test_scope="session"))
+def test_two_uses_of_the_shared_connection_name_the_cause(
+    project_path: Path, db_driver: str
+) -> None:
+    project = install(render(project_path, db_driver=db_driver, test_scope="session"))
     (project / "tests" / "test_sharing.py").write_text(SHARING_TEST)
 
     result = run_suite(project, "-p", "no:randomly", "tests/test_sharing.py")

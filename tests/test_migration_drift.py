@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from .rendering import render
-from .running import install, output_of, run_suite
+from .running import install, new_project_folder, output_of, run_suite
 
 MODELS = "src/ticketing_service/models.py"
 CHANGES_WITHOUT_A_MIGRATION = [
@@ -22,8 +22,8 @@ CHANGES_WITHOUT_A_MIGRATION = [
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install(render(tmp_path_factory.mktemp("drift"), db_driver="psycopg"))
+def project() -> Path:
+    return install(render(new_project_folder("drift-"), db_driver="psycopg"))
 
 
 @pytest.mark.parametrize(("line", "changed"), CHANGES_WITHOUT_A_MIGRATION)

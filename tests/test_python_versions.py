@@ -11,7 +11,7 @@ import pytest
 
 from .pythons import PYTHONS, UV, find_python, python_env
 from .rendering import Project, render
-from .running import assert_ok, output_of, run, summary
+from .running import assert_ok, new_project_folder, output_of, run, summary
 
 NEWER_PYTHONS = {
     "3.12": {"db_driver": "psycopg", "test_scope": "class"},
@@ -33,7 +33,7 @@ def project_on(tmp_path_factory: pytest.TempPathFactory) -> Project:
         if version not in installed:
             find_python(version, tmp_path_factory.getbasetemp())
             project = render(
-                tmp_path_factory.mktemp(f"python{version}"),
+                new_project_folder(f"python{version}-"),
                 min_python_version=version,
                 **NEWER_PYTHONS[version],
             )

@@ -17,13 +17,13 @@ SCOPE_CHANGES = [
 def test_a_new_scope_answer_gives_a_passing_suite_on_the_new_strategy(
     template_history: TemplateHistory,
     postgres_url: str,
-    tmp_path: Path,
+    project_path: Path,
     old_scope: str,
     new_scope: str,
 ) -> None:
     history = template_history
     project = render_at(
-        history.path, history.latest, tmp_path, project_name="Box Office", test_scope=old_scope
+        history.path, history.latest, project_path, project_name="Box Office", test_scope=old_scope
     )
 
     update(project, history.latest, test_scope=new_scope)

@@ -75,9 +75,9 @@ def test_a_second_run_reuses_the_prepared_database(
 
 @parametrize_answers(REUSE_ROWS)
 def test_a_model_change_builds_the_kept_database_again(
-    tmp_path: Path, answers: Answers, kept_here: Path
+    project_path: Path, answers: Answers, kept_here: Path
 ) -> None:
-    project = install(render(tmp_path, **answers))
+    project = install(render(project_path, **answers))
     models = project / "src/reuse_check/models.py"
     ((before_the_change, _),) = reusing_run(project, kept_here, "--reuse-db")
     models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))

@@ -100,18 +100,20 @@ def test_the_shards_divide_the_durations_the_project_shipped_with(
     assert sum(estimates) == pytest.approx(sum(shipped[test] for test in collection), abs=0.02)
 
 
-def test_tests_missing_from_the_durations_still_run_in_exactly_one_shard(tmp_path: Path) -> None:
+def test_tests_missing_from_the_durations_still_run_in_exactly_one_shard(
+    project_path: Path,
+) -> None:
     """Equal names and equal (average) durations: only the shared seed keeps shards agreeing."""
-    project = install(render(tmp_path / "project", **{**SHARDED, "db_driver": "aiosqlite"}))
+    project = install(render(project_path / "project", **{**SHARDED, "db_driver": "aiosqlite"}))
     for module in ("test_added_one.py", "test_added_two.py"):
         (project / "tests" / module).write_text(ADDED_TESTS)
     commands = github_shard_commands(github_workflow(project))
     env = {"GITHUB_RUN_ID": run_id(), "PYTEST_ADDOPTS": "--collect-only -q"}
     shards = [
-        listed_run(project, command, tmp_path / f"shard-{group}", **env)
+        listed_run(project, command, project_path / f"shard-{group}", **env)
         for group, command in enumerate(commands, start=1)
     ]
-    whole = listed_run(project, "uv run pytest --collect-only -q", tmp_path / "whole")
+    whole = listed_run(project, "uv run pytest --collect-only -q", project_path / "whole")
 
     selected = sorted(test for shard in shards for test in shard.selected)
     assert selected == sorted(whole.selected), [output_of(shard.result) for shard in shards]

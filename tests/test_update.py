@@ -47,10 +47,10 @@ def update_leftovers(project: Path) -> list[str]:
 
 
 def test_update_keeps_the_users_edits(
-    template_history: TemplateHistory, postgres_url: str, tmp_path: Path
+    template_history: TemplateHistory, postgres_url: str, project_path: Path
 ) -> None:
     history = template_history
-    project = render_at(history.path, history.before_rename, tmp_path, test_scope="session")
+    project = render_at(history.path, history.before_rename, project_path, test_scope="session")
     with (project / "tests" / "test_health.py").open("a") as test_module:
         test_module.write(USER_TEST)
     commit_all(project, "Add a test of my own")

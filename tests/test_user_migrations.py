@@ -84,19 +84,19 @@ def migrate_a_new_column(project: Path, test_schema: str, env: dict[str, str]) -
 
 @parametrize_answers(POSTGRES_JOURNEYS)
 def test_a_new_column_on_postgresql(
-    tmp_path: Path, empty_database_url: str, answers: Answers
+    project_path: Path, empty_database_url: str, answers: Answers
 ) -> None:
-    project = committed_project(tmp_path, **answers)
+    project = committed_project(project_path, **answers)
     env = clean_env(DATABASE_URL=empty_database_url)
     assert_ok(alembic(project, "upgrade", "head", env=env))
 
     migrate_a_new_column(project, str(answers["test_schema"]), env)
 
 
-def test_a_new_column_on_the_sqlite_development_database(tmp_path: Path) -> None:
+def test_a_new_column_on_the_sqlite_development_database(project_path: Path) -> None:
     """No `alembic upgrade` by hand: the service's first start builds the database at head."""
     project = committed_project(
-        tmp_path, db_driver="aiosqlite", test_scope="session", test_schema="alembic"
+        project_path, db_driver="aiosqlite", test_scope="session", test_schema="alembic"
     )
     start_once(project)
     assert (project / "ticketing_service.db").is_file()
@@ -104,9 +104,9 @@ def test_a_new_column_on_the_sqlite_development_database(tmp_path: Path) -> None
     migrate_a_new_column(project, "alembic", clean_env(DATABASE_URL=None))
 
 
-def test_a_development_database_from_before_the_migrations_is_upgraded(tmp_path: Path) -> None:
+def test_a_development_database_from_before_the_migrations_is_upgraded(project_path: Path) -> None:
     """Earlier versions built the SQLite default with create_all: no `alembic_version`."""
-    project = committed_project(tmp_path, db_driver="aiosqlite")
+    project = committed_project(project_path, db_driver="aiosqlite")
     env = clean_env(DATABASE_URL=None)
     assert_ok(alembic(project, "upgrade", "0001", env=env))
     database = project / "ticketing_service.db"
