@@ -28,6 +28,7 @@ class Run:
     audit: bool = True  # the session scope's isolation auditor (TEST_ISOLATION_AUDIT)
     tuning: bool = True  # a started server tuned for throwaway data (TEST_SERVER_TUNING)
     reuse: bool = False  # --reuse-db (TEST_REUSE_DB): warm when an earlier run kept its data
+    audit_every_other: bool = False  # the auditor on every other test only: its cost in one run
 
 
 class SuiteFailedError(RuntimeError):
@@ -51,6 +52,7 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
             TEST_ISOLATION_AUDIT="on" if run.audit else "off",
             TEST_SERVER_TUNING="on" if run.tuning else "off",
             TEST_REUSE_DB="1" if run.reuse else "0",
+            BENCH_AUDIT_EVERY_OTHER_TEST="1" if run.audit_every_other else "0",
         )
         command = ["uv", "run", "--no-sync", "pytest", "-p", "bench_timing", "-p", "no:randomly"]
         # A base temp of our own: a pytest process starting elsewhere resets the permissions of
@@ -78,8 +80,8 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         **per_test_figures(tests),
         **startup_figures(timings, spawned_at, wall_s),
         "pytest_cpu_s": cpu_s,
-        "audit_check_ms": timings.get("audit_check_ms"),
         "reset_ms": timings.get("reset_ms"),
+        **(audit_halves(tests) if run.audit_every_other else {}),
         **machine_figures(*machine),
     }
 
@@ -102,6 +104,21 @@ def per_test_figures(tests: list[dict[str, Any]]) -> dict[str, float]:
         "per_test_ms": fixture_ms + call_ms,
         "fixture_ms": fixture_ms,
         "call_ms": call_ms,
+    }
+
+
+def audit_halves(tests: list[dict[str, Any]]) -> dict[str, float]:
+    """Mean ms of fixtures of the audited and of the unaudited tests (first and last left out)."""
+    halves: dict[bool, list[float]] = {True: [], False: []}
+    for test in tests[1:-1]:
+        halves[bool(test["audited"])].append(test["setup"] + test["teardown"])
+    if not halves[True] or not halves[False]:
+        raise SuiteFailedError("the run did not alternate audited and unaudited tests")
+    audited_ms, unaudited_ms = (1000 * mean(halves[audited]) for audited in (True, False))
+    return {
+        "audited_fixture_ms": audited_ms,
+        "unaudited_fixture_ms": unaudited_ms,
+        "audit_added_ms": audited_ms - unaudited_ms,
     }
 
 

@@ -90,9 +90,12 @@ def single_runs(sizes: Sizes) -> list[Run]:
         for driver in REFERENCE_DRIVERS["server_per_test"]
     ]
     xdist = [Run(scope, "asyncpg", sizes.large, workers=2) for scope in ("function", "session")]
-    # The same session run without the isolation auditor: the difference is the auditor's cost.
-    unaudited = [Run("session", "asyncpg", sizes.large, audit=False)]
-    return large + server + xdist + unaudited
+    # The isolation auditor's cost: the tests of one run audited in turn, and the run without it.
+    auditor = [
+        Run("session", "asyncpg", sizes.large, audit_every_other=True),
+        Run("session", "asyncpg", sizes.large, audit=False),
+    ]
+    return large + server + xdist + auditor
 
 
 def startup_runs(providers: list[str]) -> list[Run]:

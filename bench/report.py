@@ -93,7 +93,10 @@ def cost_table(results: dict[str, Any]) -> str:
     runs = [
         run
         for run in results["runs"]
-        if run["workers"] == 0 and run["provider"] == "url" and run.get("audit", True)
+        if run["workers"] == 0
+        and run["provider"] == "url"
+        and run.get("audit", True)
+        and not run.get("audit_every_other")
     ]
     order = {name: index for index, name in enumerate(CHART_ORDER)}
     for run in sorted(runs, key=lambda r: (order[r["strategy"]], r["tests"], r["driver"])):

@@ -8,7 +8,7 @@ import pytest
 
 from .answers import Answers
 from .rendering import render
-from .running import install, output_of, run_suite
+from .running import install, new_project_folder, output_of, run_suite
 
 CONDITIONAL_PURCHASE = """\
     return await _update_unsold(session, ticket_id, is_sold=True, sold_to=user)
@@ -35,7 +35,9 @@ LIST_PAGE_LOADING_EACH_ROW = """\
 """
 
 # A leak as projects get one: code committing through an engine of its own, not the `session`.
-LEAKING_TEST = """\
+LEAKING_TESTS = {
+    # No transaction of the scope's to roll back: counted after the test.
+    "alone": """\
 from sqlalchemy import URL
 
 from ticketing_service.database import create_engine, create_sessionmaker
@@ -48,7 +50,25 @@ async def test_writes_through_an_engine_of_its_own(database_url: URL) -> None:
         session.add(Ticket(price=1))
         await session.commit()
     await engine.dispose()
-"""
+""",
+    # Counted while its transaction is rolled back, and again after its fixtures.
+    "beside-requests": """\
+from httpx import AsyncClient
+from sqlalchemy import URL
+
+from ticketing_service.database import create_engine, create_sessionmaker
+from ticketing_service.models import Ticket
+
+
+async def test_writes_through_an_engine_of_its_own(client: AsyncClient, database_url: URL) -> None:
+    assert (await client.get("/tickets/all")).status_code == 200
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        session.add(Ticket(price=1))
+        await session.commit()
+    await engine.dispose()
+""",
+}
 
 # The `session` fixture's work gathered with requests: both on the test's one connection at once.
 SHARING_TEST = """\
@@ -140,6 +160,14 @@ MUTATIONS = [
         "test_concurrent_requests.py",
     ),
     Mutation(
+        "audit-after-the-fixtures",
+        {"db_driver": "asyncpg", "test_scope": "session"},
+        "tests/harness/session_scope.py",
+        "                request.node.stash[UNCHANGED_AT_ROLLBACK] = unchanged\n",
+        '                assert unchanged, "rows changed at the rollback"\n',
+        "test_isolation.py::test_a_fixture_that_deletes_what_it_committed_passes_the_audit",
+    ),
+    Mutation(
         "query-budget-lazy-load-per-row",
         {"db_driver": "aiosqlite", "test_scope": "function"},
         "src/ticketing_service/ticket_service.py",
@@ -211,9 +239,19 @@ def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(project_pat
     ], output_of(result)
 
 
-def test_the_auditor_names_the_leaking_test_with_its_tables(project_path: Path) -> None:
-    project = install(render(project_path, db_driver="psycopg", test_scope="session"))
-    (project / "tests" / "test_leak.py").write_text(LEAKING_TEST)
+@pytest.fixture(scope="module")
+def audited_project() -> Path:
+    return install(
+        render(new_project_folder("audited-"), db_driver="psycopg", test_scope="session")
+    )
+
+
+@pytest.mark.parametrize("leak", LEAKING_TESTS)
+def test_the_auditor_names_the_leaking_test_with_its_tables(
+    audited_project: Path, leak: str
+) -> None:
+    project = audited_project
+    (project / "tests" / "test_leak.py").write_text(LEAKING_TESTS[leak])
     suite = ("-p", "no:randomly", "tests/test_leak.py", "tests/test_isolation.py")
 
     audited = run_suite(project, *suite)
