@@ -16,9 +16,18 @@ from pathlib import Path
 
 import psutil
 import pytest
+from filelock import FileLock
 
 from .rendering import Project, render
-from .running import assert_ok, clean_env, databases_named, install, run_suite
+from .running import (
+    assert_ok,
+    clean_env,
+    databases_named,
+    install,
+    new_project_folder,
+    run_suite,
+    this_runs_projects,
+)
 
 PROJECT_NAME = "Interrupted Run"
 DATABASES = "test_interrupted_run"
@@ -114,14 +123,11 @@ class HeldRun:
 
 
 @pytest.fixture(scope="module")
-def project_outside_pytest_temp() -> Iterator[Path]:
-    """For the embedded server: run as root, it runs as another user, which must reach its
-    binaries in the project's virtualenv; every pytest process that starts makes pytest's
-    temporary root private again, and with it the projects the other fixtures render there."""
-    folder = Path(tempfile.mkdtemp(prefix="interrupted-project-"))
-    folder.chmod(0o755)
-    yield install(render(folder / "project", project_name=PROJECT_NAME))
-    shutil.rmtree(folder, ignore_errors=True)
+def project_outside_pytest_temp() -> Path:
+    """For the embedded server, which runs as another user (see running.outside_pytest_temp)."""
+    return install(
+        render(new_project_folder("interrupted-") / "project", project_name=PROJECT_NAME)
+    )
 
 
 @pytest.fixture
@@ -135,7 +141,8 @@ def private_tmp() -> Iterator[Path]:
 
 @pytest.fixture
 def held_run(tmp_path: Path) -> Iterator[Callable[..., HeldRun]]:
-    """Start held runs; any still running at the end is killed."""
+    """Start held runs; any still running at the end is killed. One test at a time holds runs,
+    whichever xdist worker it is on: the tests count the databases named DATABASES."""
     (tmp_path / "hold_the_run.py").write_text(HOLD_THE_RUN)
     runs: list[HeldRun] = []
 
@@ -143,10 +150,11 @@ def held_run(tmp_path: Path) -> Iterator[Callable[..., HeldRun]]:
         runs.append(HeldRun(project, tmp_path, *args, **env))
         return runs[-1]
 
-    yield start
-    for run in runs:
-        if run.process.poll() is None:
-            run.kill()
+    with FileLock(this_runs_projects() / "held-runs.lock"):
+        yield start
+        for run in runs:
+            if run.process.poll() is None:
+                run.kill()
 
 
 def servers_under(path: Path) -> list[psutil.Process]:

@@ -24,6 +24,7 @@ outcomes: dict[str, str] = {}
 first_call_at: list[float] = []
 resets: list[float] = []
 audited: dict[str, bool] = {}
+current_test: list[str] = []
 
 
 def timed(module_name: str, class_name: str, method: str, durations: list[float]) -> None:
@@ -52,7 +53,7 @@ def audit_every_other_test() -> None:
     original = cls.unchanged_beside
 
     async def wrapper(self: Any, rollback: Any) -> bool:
-        test = os.environ["PYTEST_CURRENT_TEST"].rpartition(" ")[0]
+        test = current_test[-1]
         audited[test] = len(audited) % 2 == 0
         if audited[test]:
             return bool(await original(self, rollback))
@@ -64,6 +65,7 @@ def audit_every_other_test() -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    current_test[:] = [item.nodeid]
     timed("tests.harness.table_reset", "TableReset", "__call__", resets)
     if os.environ.get("BENCH_AUDIT_EVERY_OTHER_TEST") == "1":
         audit_every_other_test()
