@@ -123,3 +123,10 @@ def databases_named(url: str, prefix: str) -> set[str]:
             "SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{prefix}%",)
         ).fetchall()
     return {name for (name,) in rows}
+
+
+def plugin_env(folder: Path, name: str, source: str) -> dict[str, str]:
+    """Write the pytest plugin `name` into `folder`; the environment in which `-p name` loads
+    it in a generated project's run."""
+    (folder / f"{name}.py").write_text(source)
+    return {"PYTHONPATH": str(folder)}

@@ -1,5 +1,6 @@
 """Where a generated PostgreSQL suite gets its database, and what it says when it cannot."""
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -8,7 +9,7 @@ import psycopg
 import pytest
 
 from .rendering import Project
-from .running import assert_ok, databases_named, output_of, run_suite, summary
+from .running import assert_ok, databases_named, output_of, plugin_env, run_suite, summary
 
 NO_DOCKER = "unix:///nonexistent/docker.sock"
 # A tag no registry has and no engine builds: pulling it fails with or without a registry.
@@ -228,19 +229,49 @@ def test_an_unencoded_at_sign_is_named_without_showing_the_password(
     assert tail not in message
 
 
+# Loaded with `-p`: the driver of every connection the suite's engines opened.
+DRIVER_PROBE = """
+import json, os
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+drivers = set()
+
+
+@event.listens_for(Engine, "engine_connect")
+def record(connection):
+    drivers.add(connection.dialect.driver)
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["DRIVERS_FILE"], "w") as file:
+        json.dump(sorted(drivers), file)
+"""
+
+
 @pytest.mark.parametrize(
     ("db_driver", "other_driver"), [("asyncpg", "psycopg"), ("psycopg", "psycopg2")]
 )
 def test_a_url_for_another_postgresql_driver_is_converted(
-    installed_project: Project, postgres_url: str, db_driver: str, other_driver: str
+    installed_project: Project, postgres_url: str, db_driver: str, other_driver: str, tmp_path: Path
 ) -> None:
     project = installed_project(db_driver=db_driver)
     url = postgres_url.replace("postgresql://", f"postgresql+{other_driver}://", 1)
+    drivers_file = tmp_path / "drivers.json"
 
-    result = run_suite(project, "tests/test_health.py", TEST_DATABASE_URL=url)
+    result = run_suite(
+        project,
+        "-p",
+        "driver_probe",
+        "tests/test_health.py",
+        TEST_DATABASE_URL=url,
+        DRIVERS_FILE=str(drivers_file),
+        **plugin_env(tmp_path, "driver_probe", DRIVER_PROBE),
+    )
 
     assert_ok(result)
-    assert f"PostgreSQL from TEST_DATABASE_URL (postgresql+{db_driver}://" in result.stdout
+    assert json.loads(drivers_file.read_text()) == [db_driver]
+    assert "PostgreSQL from TEST_DATABASE_URL (postgresql://" in result.stdout
 
 
 def test_an_unreachable_server_stops_with_a_message(installed_project: Project) -> None:
