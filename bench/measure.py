@@ -1,6 +1,7 @@
 """Run one generated suite with the timing plugin and turn its durations into per-test figures."""
 
 import json
+import os
 import resource
 import subprocess
 import tempfile
@@ -60,11 +61,13 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         basetemp = Path(scratch) / "basetemp"
         command += ["-q", "-n", str(run.workers), f"--basetemp={basetemp}", run.test_path]
         cpu_before, machine_before = children_cpu_s(), machine_cpu_ticks()
+        server_before = server_cpu_s()
         spawned_at = time.time()
         started = time.perf_counter()
         result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         wall_s = time.perf_counter() - started
         cpu_s = children_cpu_s() - cpu_before
+        server_s = server_cpu_s() - server_before
         ticks = zip(machine_cpu_ticks(), machine_before, strict=True)
         machine = [after - before for after, before in ticks]
         if result.returncode != 0 or not timings_file.exists():
@@ -80,6 +83,9 @@ def measure(project: Path, run: Run, server_url: str) -> dict[str, Any]:
         **per_test_figures(tests),
         **startup_figures(timings, spawned_at, wall_s),
         "pytest_cpu_s": cpu_s,
+        **phase_figures(timings, spawned_at, wall_s),
+        # Every PostgreSQL process of this machine: the URL provider's server, when it is local.
+        "server_cpu_s": server_s,
         "reset_ms": timings.get("reset_ms"),
         **(audit_halves(tests) if run.audit_every_other else {}),
         **machine_figures(*machine),
@@ -91,6 +97,39 @@ def children_cpu_s() -> float:
     database server's processes are not ours and are not counted)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu_s() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes: those running, and the
+    backends their server has reaped (counted in its own children's time)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, _, fields = text.partition(" (")[2].rpartition(") ")
+        if name == "postgres":
+            utime, stime, cutime, cstime = (int(value) for value in fields.split()[11:15])
+            total += utime + stime + cutime + cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def phase_figures(timings: dict[str, Any], spawned_at: float, wall_s: float) -> dict[str, Any]:
+    """Where a run's wall time went: until every process that runs tests had started its
+    first one, the tests, and from the last test's end until pytest exited; and the CPU of the
+    processes that ran tests and (under pytest-xdist) of the controller."""
+    workers = timings["workers"]
+    testing = workers or [timings["process"]]
+    all_testing_at = max(process["first_call_at"] for process in testing)
+    last_end_at = max(process["last_test_end_at"] for process in testing)
+    return {
+        "start_s": all_testing_at - spawned_at,
+        "tests_s": last_end_at - all_testing_at,
+        "end_s": spawned_at + wall_s - last_end_at,
+        "testing_cpu_s": sum(process["cpu_s"] for process in testing),
+        "controller_cpu_s": timings["process"]["cpu_s"] if workers else None,
+    }
 
 
 def per_test_figures(tests: list[dict[str, Any]]) -> dict[str, float]:

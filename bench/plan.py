@@ -89,13 +89,24 @@ def single_runs(sizes: Sizes) -> list[Run]:
         reference_run("server_per_test", driver, sizes.server_per_test)
         for driver in REFERENCE_DRIVERS["server_per_test"]
     ]
-    xdist = [Run(scope, "asyncpg", sizes.large, workers=2) for scope in ("function", "session")]
     # The isolation auditor's cost: the tests of one run audited in turn, and the run without it.
     auditor = [
         Run("session", "asyncpg", sizes.large, audit_every_other=True),
         Run("session", "asyncpg", sizes.large, audit=False),
     ]
-    return large + server + xdist + auditor
+    return large + server + auditor
+
+
+XDIST_SCOPES = ("function", "session")
+
+
+def xdist_pairs(sizes: Sizes) -> list[tuple[Run, Run]]:
+    """-n 0 and -n 2 back to back, for each scope: one round. The machine's speed drifts from
+    one minute to the next, so each speed-up comes from a pair, and rounds repeat the pairs."""
+    return [
+        (Run(scope, "asyncpg", sizes.large), Run(scope, "asyncpg", sizes.large, workers=2))
+        for scope in XDIST_SCOPES
+    ]
 
 
 def startup_runs(providers: list[str]) -> list[Run]:

@@ -1,6 +1,7 @@
 """Write one run's results as JSON, a Markdown table and a PNG chart, and refresh the docs page."""
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -187,26 +188,35 @@ def tuning_table(results: dict[str, Any]) -> str:
     return table(header, rows)
 
 
+def serial_and_parallel(
+    serial: dict[str, Any], parallel: dict[str, Any], field: str, digits: int = 1
+) -> str:
+    return f"{serial[field]:.{digits}f} / {parallel[field]:.{digits}f}"
+
+
 def xdist_table(results: dict[str, Any]) -> str:
     rows = []
-    runs, large = results["runs"], results["sizes"]["large"]
-    for scope in ("session", "function"):
-        serial = find(runs, strategy=scope, driver="asyncpg", tests=large)
-        parallel = find(runs, strategy=scope, driver="asyncpg", tests=large, workers=2)
+    for pair in results.get("xdist", []):
+        serial, parallel = pair["serial"], pair["parallel"]
+        both = partial(serial_and_parallel, serial, parallel)
         rows.append(
             [
-                LABELS[scope],
-                str(large),
-                f"{serial['wall_s']:.1f}",
-                f"{parallel['wall_s']:.1f}",
-                f"{serial['wall_s'] / parallel['wall_s']:.2f}x",
-                f"{serial['pytest_cpu_s']:.1f} / {parallel['pytest_cpu_s']:.1f}",
-                f"{serial['machine_busy_pct']:.0f} / {parallel['machine_busy_pct']:.0f}",
-                f"{serial['machine_iowait_pct']:.0f} / {parallel['machine_iowait_pct']:.0f}",
+                LABELS[pair["strategy"]],
+                str(pair["round"]),
+                both("wall_s"),
+                f"{pair['speedup']:.2f}x",
+                both("start_s"),
+                both("tests_s"),
+                both("end_s"),
+                both("testing_cpu_s"),
+                f"{parallel['controller_cpu_s']:.1f}",
+                both("server_cpu_s"),
+                both("machine_busy_pct", 0),
             ]
         )
-    header = ["strategy (asyncpg)", "N", "-n 0 s", "-n 2 s", "speed-up"]
-    header += ["pytest CPU s (-n 0 / -n 2)", "machine busy %", "machine I/O wait %"]
+    header = ["strategy (asyncpg)", "round", "run s (-n 0 / -n 2)", "speed-up"]
+    header += ["start-up s", "tests s", "wind-down s", "test processes CPU s"]
+    header += ["controller CPU s", "server CPU s", "machine busy %"]
     return table(header, rows)
 
 
@@ -260,9 +270,14 @@ def markdown(results: dict[str, Any]) -> str:
             tuning_table(results),
             "## pytest-xdist",
             "",
-            "Wall time of the whole `uv run pytest` run (start-up included); the CPU time its "
-            "processes used (uv, pytest, xdist workers; not the PostgreSQL server); and how busy "
-            "all cores of the machine were meanwhile, every process counted (from /proc/stat).",
+            f"N = {sizes['large']}, `-n 0` then `-n 2` back to back, in {sizes['repeats']} "
+            "interleaved rounds. Each cell gives `-n 0 / -n 2`. Run: the wall time of the whole "
+            "`uv run pytest`. Start-up: from spawning it until every process that runs tests "
+            "(each worker) has started its first test; tests: from then until the last test "
+            "ended; wind-down: from then until pytest exited. CPU: of the processes that ran "
+            "tests (until their session ended), of xdist's controller, and of the PostgreSQL "
+            "server (every `postgres` process of the machine). Machine busy: all cores, every "
+            "process counted (/proc/stat).",
             "",
             xdist_table(results),
         ]

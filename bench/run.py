@@ -90,6 +90,26 @@ def measure_rounds(
     return [measure_all(projects, runs, server_url) for _ in range(repeats)]
 
 
+def measure_xdist(projects: Projects, sizes: plan.Sizes, server_url: str) -> list[dict[str, Any]]:
+    """Interleaved rounds of the -n 0 / -n 2 pairs; each pair's speed-up is its own."""
+    pairs = []
+    for number in range(sizes.repeats):
+        for serial, parallel in plan.xdist_pairs(sizes):
+            serial_result, parallel_result = measure_all(projects, [serial, parallel], server_url)
+            speedup = serial_result["wall_s"] / parallel_result["wall_s"]
+            log(f"xdist {serial.strategy} round {number + 1}: -n 2 {speedup:.2f}x faster")
+            pairs.append(
+                {
+                    "strategy": serial.strategy,
+                    "round": number + 1,
+                    "speedup": speedup,
+                    "serial": serial_result,
+                    "parallel": parallel_result,
+                }
+            )
+    return pairs
+
+
 def fastest_run(results: list[dict[str, Any]]) -> dict[str, Any]:
     """The round with the fewest ms per test (other processes only ever add time, as timeit's
     documentation argues), and every round's figures beside it."""
@@ -114,6 +134,7 @@ def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
         rounds = measure_rounds(projects, repeated, server_url, sizes.repeats)
         measured = [fastest_run(list(results)) for results in zip(*rounds, strict=True)]
         measured += measure_all(projects, plan.single_runs(sizes), server_url)
+        xdist = measure_xdist(projects, sizes, server_url)
         kept_before = kept_folders()
         try:
             # Not measured: it keeps the data every warm start-up run then finds.
@@ -132,6 +153,7 @@ def measure_everything(sizes: plan.Sizes, note: str) -> dict[str, Any]:
         "providers": providers,
         "providers_not_measured": not_measured,
         "runs": measured,
+        "xdist": xdist,
         "startup": startup,
         "duration_s": time.perf_counter() - started,
         "load_average_at_end": [round(load, 2) for load in os.getloadavg()],

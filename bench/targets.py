@@ -91,19 +91,31 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     ]
     verdicts += warm_start_verdicts(results["startup"], embedded_first)
     verdicts += auditor_verdicts(runs, session, large)
-    for scope, target in (("function", 1.3), ("session", 1.6)):
-        serial = find(runs, strategy=scope, driver="asyncpg", tests=large)
-        parallel = find(runs, strategy=scope, driver="asyncpg", tests=large, workers=2)
-        speedup = serial["wall_s"] / parallel["wall_s"]
+    verdicts += xdist_verdicts(results.get("xdist", []), large)
+    return [asdict(verdict) for verdict in verdicts]
+
+
+XDIST_TARGETS = {"function": 1.3, "session": 1.6}
+
+
+def xdist_verdicts(pairs: list[dict[str, Any]], large: int) -> list[Verdict]:
+    """The median speed-up of each scope's -n 0 / -n 2 pairs."""
+    verdicts = []
+    for scope, target in XDIST_TARGETS.items():
+        speedups = [pair["speedup"] for pair in pairs if pair["strategy"] == scope]
+        if not speedups:
+            continue
+        middle = median(speedups)
         verdicts.append(
             Verdict(
                 f"xdist -n 2 >= {target}x faster at N = {large} ({scope})",
-                f"{speedup:.2f}x",
-                speedup >= target,
-                f"wall time of the whole pytest run, -n 0 vs -n 2, asyncpg, N = {large}",
+                f"{middle:.2f}x (rounds: {', '.join(f'{value:.2f}' for value in speedups)})",
+                middle >= target,
+                "wall time of the whole pytest run, -n 0 then -n 2, asyncpg, "
+                f"N = {large}; median of {len(speedups)} interleaved rounds",
             )
         )
-    return [asdict(verdict) for verdict in verdicts]
+    return verdicts
 
 
 def warm_start_verdicts(startup_runs: list[dict[str, Any]], cold_s: float) -> list[Verdict]:

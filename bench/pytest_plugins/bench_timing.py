@@ -1,6 +1,10 @@
 """Record each test's setup/call/teardown durations and when the first test started, and how
 long the function scope's reset took to empty the tables.
 
+Each process that runs tests also records when its first test's call started, when its last
+test ended and the CPU it used until then; under pytest-xdist the workers hand theirs to the
+controller (`workeroutput`), which adds its own CPU: where `-n 2` spends its time.
+
 With BENCH_AUDIT_EVERY_OTHER_TEST=1, the session scope's isolation auditor counts the rows of
 every other test only (the others just roll back, as if it were off) and each test's record
 says which it was: the auditor's cost is the difference between the two halves of one run, the
@@ -12,6 +16,7 @@ session ends. Under pytest-xdist only the controller writes: workers' reports re
 
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -25,6 +30,9 @@ first_call_at: list[float] = []
 resets: list[float] = []
 audited: dict[str, bool] = {}
 current_test: list[str] = []
+last_test_end: list[float] = []
+workers: list[dict[str, Any]] = []
+PROCESS_KEY = "bench_process"
 
 
 def timed(module_name: str, class_name: str, method: str, durations: list[float]) -> None:
@@ -83,8 +91,36 @@ def pytest_runtest_call(item: pytest.Item) -> None:
         first_call_at.append(time.time())
 
 
+def pytest_runtest_logfinish(nodeid: str) -> None:
+    last_test_end[:] = [time.time()]
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def this_process() -> dict[str, Any]:
+    """What this process did: when its tests ran (epoch seconds) and its CPU so far."""
+    return {
+        "first_call_at": first_call_at[0] if first_call_at else None,
+        "last_test_end_at": last_test_end[0] if last_test_end else None,
+        "cpu_s": cpu_s(),
+    }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist's controller: a worker's record."""
+    record = getattr(node, "workeroutput", {}).get(PROCESS_KEY)
+    if record is not None:
+        workers.append(record)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if hasattr(session.config, "workerinput"):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[PROCESS_KEY] = this_process()
         return
     output = os.environ.get("BENCH_TIMINGS_FILE")
     if not output:
@@ -103,6 +139,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         "exitstatus": int(exitstatus),
         "tests": tests,
         "reset_ms": mean_ms(resets),
+        # Under pytest-xdist this process is the controller, which runs no test.
+        "process": this_process(),
+        "workers": workers,
     }
     Path(output).write_text(json.dumps(result))
 
