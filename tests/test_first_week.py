@@ -13,7 +13,7 @@ from .answers import QUESTIONS
 from .history import TemplateHistory, git, render_at
 from .readers import OWNER_PLACEHOLDER
 from .rendering import Project, render
-from .running import assert_ok, clean_env, install, run
+from .running import assert_ok, clean_env, install, run, seed_mypy_cache
 
 USER_FACING = ["README.md", "CHANGELOG.md", "mkdocs.yml", *(ROOT / "docs").rglob("*.md")]
 # Where a user reads which commands to run.
@@ -121,6 +121,7 @@ def test_the_documented_container_image_is_the_default_one(
 
 def test_pre_commit_passes_in_a_new_committed_project(project_path: Path) -> None:
     project = install(render(project_path / "project"))
+    seed_mypy_cache(project)
     git(project, "init", "--quiet")
     git(project, "add", "-A")
     git(project, "commit", "--quiet", "-m", "Generate from the template")

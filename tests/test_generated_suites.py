@@ -8,7 +8,14 @@ import pytest
 
 from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
 from .rendering import Project
-from .running import assert_ok, output_of, prepared_database_outcomes, run, run_suite, summary
+from .running import (
+    assert_ok,
+    lint,
+    output_of,
+    prepared_database_outcomes,
+    run_suite,
+    summary,
+)
 
 LINTERS = pytest.mark.parametrize(
     "linter",
@@ -62,7 +69,7 @@ def test_generated_code_passes_its_linters(
 ) -> None:
     project = installed_project(**answers)
 
-    result = run(project, "uv", "run", "--no-sync", *linter)
+    result = lint(project, *linter)
 
     assert result.returncode == 0, output_of(result)
 
@@ -80,6 +87,6 @@ def test_alembic_harness_passes_its_linters(
 ) -> None:
     project = installed_project(**answers)
 
-    result = run(project, "uv", "run", "--no-sync", *linter)
+    result = lint(project, *linter)
 
     assert result.returncode == 0, output_of(result)
