@@ -1,4 +1,5 @@
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -65,6 +66,19 @@ def without_defaults(answers: dict[str, Answer]) -> dict[str, Answer]:
         for key, value in answers.items()
         if not (key in QUESTIONS and QUESTIONS[key].get("default") == value)
     }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The modules that take longest first, by the durations the template's CI records in
+    .test_durations (a module's tests stay together and in order). Under xdist the workers then
+    end at about the same time, instead of one running a long module alone at the end."""
+    recorded = config.rootpath / ".test_durations"
+    durations: dict[str, float] = json.loads(recorded.read_text()) if recorded.exists() else {}
+    module_time: dict[str, float] = {}
+    for item in items:
+        module = item.nodeid.partition("::")[0]
+        module_time[module] = module_time.get(module, 0.0) + durations.get(item.nodeid, 0.0)
+    items.sort(key=lambda item: -module_time[item.nodeid.partition("::")[0]])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
