@@ -1,7 +1,7 @@
 """What the test runs left behind: `record FILE` before them, `check FILE` after (exit 1 if any).
 
 Left behind means new since the record: databases on TEST_DATABASE_URL's server, PostgreSQL
-server processes, embedded servers' data folders and lock files in the temp directory.
+server processes, embedded servers' data folders and lock files in the temp directories.
 """
 
 import json
@@ -47,8 +47,10 @@ def servers() -> list[str]:
 
 
 def temp_files() -> list[str]:
-    temp = Path(tempfile.gettempdir())
-    return sorted(str(path) for pattern in TEMP_PATTERNS for path in temp.glob(pattern))
+    """In the run's temp directory and (.ci/run gives the run one of its own) the system's."""
+    temps = {Path(tempfile.gettempdir()), Path(os.environ.get("CI_SYSTEM_TMPDIR", "/tmp"))}
+    found = (path for temp in temps for pattern in TEMP_PATTERNS for path in temp.glob(pattern))
+    return sorted(str(path) for path in found)
 
 
 def snapshot() -> dict[str, list[str]]:

@@ -120,7 +120,9 @@ def phase_figures(timings: dict[str, Any], spawned_at: float, wall_s: float) -> 
     first one, the tests, and from the last test's end until pytest exited; and the CPU of the
     processes that ran tests and (under pytest-xdist) of the controller."""
     workers = timings["workers"]
-    testing = workers or [timings["process"]]
+    # A worker that was handed no test has no first or last test.
+    testing = [worker for worker in workers if worker["first_call_at"] is not None]
+    testing = testing or [timings["process"]]
     all_testing_at = max(process["first_call_at"] for process in testing)
     last_end_at = max(process["last_test_end_at"] for process in testing)
     return {

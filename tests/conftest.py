@@ -69,15 +69,17 @@ def without_defaults(answers: dict[str, Answer]) -> dict[str, Answer]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The modules that take longest first, by the durations the template's CI records in
-    .test_durations (a module's tests stay together and in order). Under xdist the workers then
-    end at about the same time, instead of one running a long module alone at the end."""
+    """The modules that take longest first, by the durations recorded in .test_durations
+    (`nox -s tests -- --store-durations`); a test it does not name counts as an average one, as
+    pytest-split counts it. A module's tests stay together and in order. Under xdist the workers
+    then end at about the same time, instead of one running a long module alone at the end."""
     recorded = config.rootpath / ".test_durations"
     durations: dict[str, float] = json.loads(recorded.read_text()) if recorded.exists() else {}
+    average = sum(durations.values()) / len(durations) if durations else 0.0
     module_time: dict[str, float] = {}
     for item in items:
         module = item.nodeid.partition("::")[0]
-        module_time[module] = module_time.get(module, 0.0) + durations.get(item.nodeid, 0.0)
+        module_time[module] = module_time.get(module, 0.0) + durations.get(item.nodeid, average)
     items.sort(key=lambda item: -module_time[item.nodeid.partition("::")[0]])
 
 

@@ -8,10 +8,12 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import psycopg
+from filelock import FileLock
 
 from template_facts import clean_env
 
@@ -122,11 +124,20 @@ def lint(project: Path, *linter: str) -> subprocess.CompletedProcess[str]:
     """Run a linter in a generated project; mypy with a seeded cache (seed_mypy_cache)."""
     if linter[0] != "mypy":
         return run(project, "uv", "run", "--no-sync", *linter)
-    seed_mypy_cache(project)
-    result = run(project, "uv", "run", "--no-sync", *linter)
-    if result.returncode == 0:
-        share_mypy_cache(project)
+    with seeded_mypy_cache(project):
+        result = run(project, "uv", "run", "--no-sync", *linter)
+        if result.returncode == 0:
+            share_mypy_cache(project)
     return result
+
+
+@contextmanager
+def seeded_mypy_cache(project: Path) -> Iterator[None]:
+    """While mypy runs in `project`: its cache seeded (seed_mypy_cache), and no other test's
+    mypy in the same installed project (tests of other modules lint it too)."""
+    with FileLock(project.with_suffix(".mypy.lock")):
+        seed_mypy_cache(project)
+        yield
 
 
 def mypy_cache_seed() -> Path:
@@ -164,7 +175,7 @@ def databases_named(url: str, prefix: str) -> set[str]:
     return {name for (name,) in rows}
 
 
-def plugin_env(folder: Path, name: str, source: str) -> dict[str, str]:
+def write_plugin(folder: Path, name: str, source: str) -> dict[str, str]:
     """Write the pytest plugin `name` into `folder`; the environment in which `-p name` loads
     it in a generated project's run."""
     (folder / f"{name}.py").write_text(source)

@@ -16,7 +16,7 @@ from .readers import (
     schema_errors,
 )
 from .rendering import Project, render
-from .running import assert_ok, clean_env, run, seed_mypy_cache
+from .running import assert_ok, clean_env, run, seeded_mypy_cache
 
 PIPELINES = {"github": [GITHUB_WORKFLOW], "gitlab": [GITLAB_PIPELINE], "none": []}
 REQUIRED_COMMANDS = [
@@ -206,7 +206,6 @@ def test_github_workflow_commands_pass_in_the_generated_project(
     """
     project = installed_project(db_driver="asyncpg", test_scope="session")
     env = clean_env(TEST_DATABASE_URL=postgres_url)
-    seed_mypy_cache(project)
-
-    for command in github_commands(github_workflow(project)):
-        assert_ok(run(project, "sh", "-c", command, env=env))
+    with seeded_mypy_cache(project):
+        for command in github_commands(github_workflow(project)):
+            assert_ok(run(project, "sh", "-c", command, env=env))

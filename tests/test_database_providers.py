@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from .rendering import Project
-from .running import assert_ok, databases_named, output_of, plugin_env, run_suite, summary
+from .running import assert_ok, databases_named, output_of, run_suite, summary, write_plugin
 
 NO_DOCKER = "unix:///nonexistent/docker.sock"
 # A tag no registry has and no engine builds: pulling it fails with or without a registry.
@@ -266,7 +266,7 @@ def test_a_url_for_another_postgresql_driver_is_converted(
         "tests/test_health.py",
         TEST_DATABASE_URL=url,
         DRIVERS_FILE=str(drivers_file),
-        **plugin_env(tmp_path, "driver_probe", DRIVER_PROBE),
+        **write_plugin(tmp_path, "driver_probe", DRIVER_PROBE),
     )
 
     assert_ok(result)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .answers import Answers, parametrize_answers
 from .rendering import Project
-from .running import assert_ok, output_of, plugin_env, run_suite
+from .running import assert_ok, output_of, run_suite, write_plugin
 
 # Loaded with `-p`: what the controller imported by the end of the run.
 PROBE = """
@@ -19,6 +19,7 @@ def pytest_unconfigure(config):
         with open(os.environ["CONTROLLER_MODULES_FILE"], "w") as file:
             json.dump(sorted(sys.modules), file)
 """
+PACKAGE = "ticketing_service"  # copier.yml's default package_name
 # Every driver and every scope once.
 ROWS: list[Answers] = [
     {"db_driver": "asyncpg", "test_scope": "function"},
@@ -52,13 +53,12 @@ def test_the_xdist_controller_imports_nothing_of_the_app(
         "controller_probe",
         "tests/test_health.py",
         CONTROLLER_MODULES_FILE=str(modules_file),
-        **plugin_env(tmp_path, "controller_probe", PROBE),
+        **write_plugin(tmp_path, "controller_probe", PROBE),
     )
 
     assert_ok(result)
-    package = next((project / "src").iterdir()).name
     imported = json.loads(modules_file.read_text())
-    assert app_side(imported, package, str(answers["db_driver"])) == [], output_of(result)
+    assert app_side(imported, PACKAGE, str(answers["db_driver"])) == [], output_of(result)
     assert "test database: " in result.stdout
     if answers["test_scope"] != "class":
         assert "prepared database: built for this run" in result.stdout
