@@ -17,6 +17,8 @@ from filelock import FileLock
 
 from template_facts import clean_env
 
+from .bytecode import share_bytecode
+
 __all__ = ["clean_env"]
 
 
@@ -78,6 +80,7 @@ def install(project: Path) -> Path:
             " (the project_path fixture, new_project_folder), see outside_pytest_temp"
         )
     assert_ok(run(project, "uv", "sync", "--quiet"))
+    share_bytecode(project, this_runs_projects())
     return project
 
 
