@@ -138,7 +138,7 @@ def lint(project: Path, *linter: str) -> subprocess.CompletedProcess[str]:
 def seeded_mypy_cache(project: Path) -> Iterator[None]:
     """While mypy runs in `project`: its cache seeded (seed_mypy_cache), and no other test's
     mypy in the same installed project (tests of other modules lint it too)."""
-    with FileLock(project.with_suffix(".mypy.lock")):
+    with FileLock(project.parent / f"{project.name}.mypy.lock"):
         seed_mypy_cache(project)
         yield
 
