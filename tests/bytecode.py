@@ -10,12 +10,13 @@ second run.
 
 import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 from filelock import FileLock
 
 from template_facts import clean_env
+
+from .seeds import publish
 
 
 def share_bytecode(project: Path, runs_projects: Path) -> None:
@@ -38,18 +39,20 @@ def make_seed(project: Path, site: Path, seed: Path) -> None:
     collect = [python, "-m", "pytest", "--collect-only", "-q"]
     for command in (compile_all, collect):
         subprocess.run(command, cwd=project, env=clean_env(), capture_output=True, check=False)
-    partial = Path(tempfile.mkdtemp(dir=seed.parent)) / "seed"
+    publish(seed, lambda partial: link_compiled_modules(site, partial))
+
+
+def link_compiled_modules(site: Path, seed: Path) -> None:
+    """Hardlink into `seed` each `.pyc` of `site` and its source, at the same relative paths."""
     for pyc in site.rglob("__pycache__/*.pyc"):
         source = pyc.parent.parent / f"{pyc.name.split('.')[0]}.py"
         if not source.is_file():
             continue
         for original in (source, pyc):
-            copy = partial / original.relative_to(site)
+            copy = seed / original.relative_to(site)
             copy.parent.mkdir(parents=True, exist_ok=True)
             if not copy.exists():  # a source with two .pyc (optimization levels)
                 os.link(original, copy)
-    partial.rename(seed)
-    partial.parent.rmdir()
 
 
 def link_bytecode(seed: Path, site: Path) -> None:

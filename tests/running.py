@@ -9,7 +9,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -18,6 +18,7 @@ from filelock import FileLock
 from template_facts import clean_env
 
 from .bytecode import share_bytecode
+from .seeds import publish
 
 __all__ = ["clean_env"]
 
@@ -161,12 +162,7 @@ def share_mypy_cache(project: Path) -> None:
     seed = mypy_cache_seed()
     if seed.exists():
         return
-    # Published whole, by a rename: a worker copying the seed never sees half of it.
-    partial = Path(tempfile.mkdtemp(dir=seed.parent)) / "cache"
-    shutil.copytree(project / ".mypy_cache", partial)
-    with suppress(OSError):  # another worker published one first
-        partial.rename(seed)
-    shutil.rmtree(partial.parent, ignore_errors=True)
+    publish(seed, lambda partial: shutil.copytree(project / ".mypy_cache", partial))
 
 
 def databases_named(url: str, prefix: str) -> set[str]:

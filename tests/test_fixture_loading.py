@@ -2,12 +2,11 @@
 processes that run tests, after the scope's plugin, and with an error in the app shown as the
 app's own, with or without pytest-xdist."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from .editing import restored
 from .rendering import Project, render
 from .running import assert_ok, install, new_project_folder, output_of, run_suite
 
@@ -37,20 +36,6 @@ async def test_the_override_is_used(request_session: RequestSession) -> None:
 def own_project() -> Path:
     """A project these tests edit, each edit undone at the end of its test."""
     return install(render(new_project_folder("loading-"), **ANSWERS))
-
-
-@contextmanager
-def restored(*paths: Path) -> Iterator[None]:
-    """Put `paths` back as they were (a new file is removed) at the end of the block."""
-    originals = {path: path.read_text() if path.exists() else None for path in paths}
-    try:
-        yield
-    finally:
-        for path, text in originals.items():
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_text(text)
 
 
 def test_dist_without_workers_runs_the_tests_in_this_process(installed_project: Project) -> None:

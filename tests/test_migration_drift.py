@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from .editing import restored
 from .rendering import render
 from .running import install, new_project_folder, output_of, run_suite
 
@@ -31,13 +32,11 @@ def test_a_model_change_without_a_migration_fails_the_drift_test(
     project: Path, line: str, changed: str
 ) -> None:
     models = project / MODELS
-    original = models.read_text()
-    assert line in original
-    models.write_text(original.replace(line, changed))
-    try:
+    with restored(models):
+        original = models.read_text()
+        assert line in original
+        models.write_text(original.replace(line, changed))
         result = run_suite(project, "tests/test_migrations.py", "-p", "no:randomly")
-    finally:
-        models.write_text(original)
 
     assert result.returncode == 1, output_of(result)
     assert "FAILED tests/test_migrations.py::test_upgrade_head_builds_what_the_models_describe" in (
