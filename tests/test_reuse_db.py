@@ -125,3 +125,27 @@ def test_create_db_builds_once_for_all_workers(
     outcomes = reusing_run(project, kept_here, "-n", "2", "--create-db", header=CREATE_DB_HEADER)
 
     assert sorted(kind(outcome) for _, outcome in outcomes) == ["built", "reused"]
+
+
+def test_a_kept_server_that_cannot_start_says_why_and_how_to_start_afresh(
+    installed_project: Project, kept_here: Path
+) -> None:
+    project = installed_project(**POSTGRES_REUSE)
+    reusing_run(project, kept_here, "--reuse-db")
+    (data,) = kept_here.glob("embedded-postgres-kept-*/data")
+    with (data / "postgresql.auto.conf").open("a") as settings:
+        settings.write("shared_buffers = 'plenty'\n")
+
+    result = run_suite(
+        project,
+        "--reuse-db",
+        SOME_TESTS,
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="auto",
+        TMPDIR=str(kept_here),
+    )
+
+    assert result.returncode != 0
+    assert "The test database provider 'embedded' could not start" in result.stdout
+    assert 'invalid value for parameter "shared_buffers": "plenty"' in result.stdout
+    assert f"delete {data.parent} to start a new one" in result.stdout
