@@ -145,7 +145,7 @@ def test_a_kept_server_that_cannot_start_says_why_and_how_to_start_afresh(
         TMPDIR=str(kept_here),
     )
 
-    assert result.returncode != 0
+    assert result.returncode != 0, output_of(result)
     assert "The test database provider 'embedded' could not start" in result.stdout
     assert 'invalid value for parameter "shared_buffers": "plenty"' in result.stdout
     assert f"delete {data.parent} to start a new one" in result.stdout
