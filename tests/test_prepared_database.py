@@ -1,5 +1,6 @@
 """The prepared database each pytest process copies: a process that needs it after its builder
-dropped it (the builder's run ended first) builds it again."""
+dropped it (the builder's run ended first) builds it again, also when it went between the check
+and the copy (which runs outside the lock, so that workers copy side by side)."""
 
 from pathlib import Path
 
@@ -47,6 +48,42 @@ async def test_the_schema_changes_after_the_prepared_database_is_gone(
         assert "note" not in await connection.run_sync(ticket_columns)
         await connection.execute(text("ALTER TABLE tickets ADD COLUMN note VARCHAR(20)"))
 """
+# PostgreSQL only: the prepared database is dropped after this process found it, before its copy.
+DROPPED_BEFORE_THE_COPY = """
+import dataclasses
+
+import pytest
+
+from tests.harness import databases
+from tests.harness.databases import WorkerDatabase
+from tests.harness.prepared import Preparation, outcomes, prepared_name
+
+
+async def test_a_prepared_database_dropped_before_the_copy_is_built_again(
+    worker_db: WorkerDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert worker_db.preparation is not None
+    # A kept one: a concurrent run's --create-db may drop it any time.
+    kept = dataclasses.replace(worker_db.preparation, reuse=True, built_here=False)
+    name = prepared_name(kept)
+    copies = ["test_prepared_check_first_copy", "test_prepared_check_second_copy"]
+
+    async def dropped_meanwhile(admin, preparation: Preparation, name: str) -> bool:
+        await databases.drop_database(admin, prepared_name(preparation))
+        return False
+
+    async with databases.admin_connection(worker_db.server_url) as admin:
+        try:
+            await databases.clone_prepared(admin, worker_db.server_url, copies[0], kept)
+            monkeypatch.setattr(databases, "took_spare", dropped_meanwhile)
+            await databases.clone_prepared(admin, worker_db.server_url, copies[1], kept)
+
+            assert await databases.database_exists(admin, copies[1])
+            assert outcomes[-2:] == [f"{name}: built", f"{name}: built"]
+        finally:
+            for database in [*copies, name]:
+                await databases.drop_database(admin, database)
+"""
 ROWS: list[Answers] = [
     {"db_driver": "asyncpg", "test_scope": "function", "project_name": "Prepared Check"},
     {"db_driver": "aiosqlite", "test_scope": "function", "project_name": "Prepared Check"},
@@ -71,5 +108,16 @@ def test_a_prepared_database_its_builder_dropped_is_built_again(
         "tests/test_prepared_database_gone.py",
         "tests/test_tickets.py",
     )
+
+    assert_ok(result)
+
+
+def test_a_prepared_database_dropped_before_the_copy_is_built_again(
+    installed_project: Project,
+) -> None:
+    project = installed_project(**ROWS[0])
+    (project / "tests" / "test_dropped_before_the_copy.py").write_text(DROPPED_BEFORE_THE_COPY)
+
+    result = run_suite(project, "-p", "no:randomly", "tests/test_dropped_before_the_copy.py")
 
     assert_ok(result)
