@@ -1,6 +1,6 @@
 """The prepared database each pytest process copies: a process that needs it after its builder
 dropped it (the builder's run ended first) builds it again, also when it went between the check
-and the copy (which runs outside the lock, so that workers copy side by side)."""
+under the lock and the copy (which runs outside the lock, so that workers copy side by side)."""
 
 from pathlib import Path
 
@@ -51,33 +51,52 @@ async def test_the_schema_changes_after_the_prepared_database_is_gone(
 # PostgreSQL only: the prepared database is dropped after this process found it, before its copy.
 DROPPED_BEFORE_THE_COPY = """
 import dataclasses
+from typing import Any
 
-import pytest
+from sqlalchemy import URL
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.harness import databases
 from tests.harness.databases import WorkerDatabase
-from tests.harness.prepared import Preparation, outcomes, prepared_name
+from tests.harness.prepared import outcomes, prepared_name
+
+
+class DropsTheTemplateFirst:
+    \"\"\"The admin connection, but `prepared` is dropped, as another process would, just before
+    the first copy of it starts (after the lock was let go).\"\"\"
+
+    def __init__(self, admin: AsyncConnection, server_url: URL, prepared: str) -> None:
+        self.admin, self.server_url, self.prepared = admin, server_url, prepared
+        self.dropped = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.admin, name)
+
+    async def execute(self, statement: Any, *args: Any) -> Any:
+        if not self.dropped and "TEMPLATE" in str(statement):
+            self.dropped = True
+            async with databases.admin_connection(self.server_url) as other:
+                await databases.drop_database(other, self.prepared)
+        return await self.admin.execute(statement, *args)
 
 
 async def test_a_prepared_database_dropped_before_the_copy_is_built_again(
-    worker_db: WorkerDatabase, monkeypatch: pytest.MonkeyPatch
+    worker_db: WorkerDatabase,
 ) -> None:
     assert worker_db.preparation is not None
-    # A kept one: a concurrent run's --create-db may drop it any time.
+    # A kept one: another run's --create-db may drop it any time.
     kept = dataclasses.replace(worker_db.preparation, reuse=True, built_here=False)
     name = prepared_name(kept)
     copies = ["test_prepared_check_first_copy", "test_prepared_check_second_copy"]
+    server_url = worker_db.server_url
 
-    async def dropped_meanwhile(admin, preparation: Preparation, name: str) -> bool:
-        await databases.drop_database(admin, prepared_name(preparation))
-        return False
-
-    async with databases.admin_connection(worker_db.server_url) as admin:
+    async with databases.admin_connection(server_url) as admin:
         try:
-            await databases.clone_prepared(admin, worker_db.server_url, copies[0], kept)
-            monkeypatch.setattr(databases, "took_spare", dropped_meanwhile)
-            await databases.clone_prepared(admin, worker_db.server_url, copies[1], kept)
+            await databases.clone_prepared(admin, server_url, copies[0], kept)
+            dropping = DropsTheTemplateFirst(admin, server_url, name)
+            await databases.clone_prepared(dropping, server_url, copies[1], kept)  # type: ignore[arg-type]
 
+            assert dropping.dropped
             assert await databases.database_exists(admin, copies[1])
             assert outcomes[-2:] == [f"{name}: built", f"{name}: built"]
         finally:
