@@ -1,0 +1,127 @@
+"""A Docker engine for the meta-tests that need one: whether there is one, the `docker` command,
+and what a test created there, removed at its end whatever happened.
+
+CI (`CI=true`) starts an engine with no image registry (.ci/docker-up) and builds the base images
+the generated Dockerfile and compose.yaml name (.ci/docker-stand-ins): these tests fail there
+rather than skip. Elsewhere they skip when no Docker daemon answers.
+"""
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .pythons import UV, python_env
+from .readers import yaml_file
+from .rendering import render
+from .running import assert_ok, clean_env, output_of, run
+
+# The Python of the Debian release .ci/docker-up bootstraps for PostgreSQL (trixie): CI's stand-in
+# python:3.13-slim comes from that same rootfs (.ci/docker-stand-ins).
+DOCKER_PYTHON = "3.13"
+
+
+def docker_available() -> bool:
+    try:
+        result = subprocess.run(["docker", "version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+needs_docker = pytest.mark.skipif(
+    os.environ.get("CI") != "true" and not docker_available(),
+    reason="needs a running Docker daemon; none here",
+)
+
+
+def docker(*args: str, cwd: Path | None = None, check: bool = True) -> str:
+    """`docker ARGS...`'s standard output; with `check`, a failure fails the test with its output."""
+    result = subprocess.run(
+        ["docker", *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert not check or result.returncode == 0, output_of(result)
+    return result.stdout.strip()
+
+
+def inspect(container: str) -> dict[str, Any]:
+    state: dict[str, Any] = json.loads(docker("inspect", container))[0]
+    return state
+
+
+def wait_until_healthy(container: str, timeout: float = 120) -> None:
+    """Until the container's HEALTHCHECK reports healthy; a failure shows its last checks."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        health = inspect(container)["State"]["Health"]
+        if health["Status"] == "healthy":
+            return
+        assert inspect(container)["State"]["Running"], docker("logs", container)
+        time.sleep(0.5)
+    raise AssertionError(f"{container} not healthy within {timeout} s: {health}")
+
+
+def published_port(container: str, port: int) -> str:
+    """Where the host reaches the container's `port` (the tests publish on loopback only)."""
+    (address,) = docker("port", container, f"{port}/tcp").splitlines()
+    assert address.startswith("127.0.0.1:"), address
+    return address
+
+
+@dataclass
+class DockerObjects:
+    """What a test created on the engine, to remove at its end (the `docker_objects` fixture)."""
+
+    containers: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    compose_projects: list[tuple[Path, list[str]]] = field(default_factory=list)
+
+    def remove(self) -> None:
+        for folder, compose in self.compose_projects:
+            docker(*compose, "down", "--volumes", "--remove-orphans", cwd=folder, check=False)
+        for kind, names in [
+            ("container", self.containers),
+            ("network", self.networks),
+            ("image", self.images),
+        ]:
+            if names:
+                force = ["--force"] if kind != "network" else []
+                docker(kind, "rm", *force, *names, check=False)
+
+
+@contextmanager
+def removed_at_end() -> Iterator[DockerObjects]:
+    """Collects what the block creates on the engine; removes it when the block ends, however."""
+    created = DockerObjects()
+    try:
+        yield created
+    finally:
+        created.remove()
+
+
+def docker_project(destination: Path, project_name: str) -> Path:
+    """A PostgreSQL project with `docker=true`, rendered and locked (the build needs uv.lock)."""
+    project = render(
+        destination, project_name=project_name, docker=True, min_python_version=DOCKER_PYTHON
+    )
+    assert_ok(run(project, UV, "lock", "--quiet", env=python_env()))
+    return project
+
+
+def compose_services(project: Path) -> dict[str, Any]:
+    services: dict[str, Any] = yaml_file(project / "compose.yaml")["services"]
+    return services

@@ -1,0 +1,104 @@
+"""The generated Dockerfile, built as it is and run on PostgreSQL: its migrations, the service,
+its non-root user and its HEALTHCHECK.
+
+Everything runs on a network of its own: PostgreSQL from compose.yaml's image, the migration as
+compose.yaml's `migrate` runs it, the service with its port published on loopback only.
+"""
+
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .containers import (
+    compose_services,
+    docker,
+    docker_project,
+    inspect,
+    needs_docker,
+    published_port,
+    removed_at_end,
+    wait_until_healthy,
+)
+
+PACKAGE = "built_image"
+
+
+def call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    """The status and JSON body of a request, an error status included."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"content-type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def wait_until_answering(url: str, container: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert inspect(container)["State"]["Running"], docker("logs", container)
+        try:
+            urllib.request.urlopen(url, timeout=2)
+        except (urllib.error.HTTPError, OSError):
+            time.sleep(0.3)
+        else:
+            return
+    raise AssertionError(f"{url} did not answer 200 within {timeout} s: {docker('logs', container)}")
+
+
+@pytest.mark.docker
+@needs_docker
+def test_the_built_image_migrates_and_serves_on_postgres_as_a_non_root_user(
+    tmp_path: Path,
+) -> None:
+    project = docker_project(tmp_path / "project", "Built Image")
+    services = compose_services(project)
+    database_url = services["app"]["environment"]["DATABASE_URL"]  # names the host `db`
+    name = f"meta-image-{secrets.token_hex(4)}"
+    image = f"built-image:{name}"
+
+    with removed_at_end() as created:
+        created.images.append(image)
+        docker("build", "--network", "host", "--tag", image, ".", cwd=project)
+        created.networks.append(name)
+        docker("network", "create", name)
+        created.containers.append(f"{name}-db")
+        docker(
+            *("run", "--detach", "--name", f"{name}-db", "--network", name),
+            *("--network-alias", "db", "--env", "POSTGRES_PASSWORD=postgres"),
+            *("--env", f"POSTGRES_DB={PACKAGE}", "--health-interval", "1s"),
+            *("--health-cmd", f"pg_isready --host 127.0.0.1 --username postgres --dbname {PACKAGE}"),
+            services["db"]["image"],
+        )
+        wait_until_healthy(f"{name}-db")
+        migrate = ["--env", f"DATABASE_URL={database_url}", image, *services["migrate"]["command"]]
+        docker("run", "--rm", "--network", name, *migrate)
+        created.containers.append(f"{name}-app")
+        docker(
+            *("run", "--detach", "--name", f"{name}-app", "--network", name),
+            *("--publish", "127.0.0.1::8000", "--env", f"DATABASE_URL={database_url}"),
+            *("--health-interval", "1s", image),  # the image's HEALTHCHECK, asked every second
+        )
+        base = f"http://{published_port(f'{name}-app', 8000)}"
+        wait_until_answering(f"{base}/health", f"{name}-app")
+
+        created_ticket = call("POST", f"{base}/tickets/create", {"price": 30})
+        ticket = {"ticket_id": created_ticket[1]["id"]}
+        bought = call("POST", f"{base}/tickets/buy", {**ticket, "user": "ann"})
+        bought_again = call("POST", f"{base}/tickets/buy", {**ticket, "user": "bob"})
+        uid = docker("exec", f"{name}-app", "id", "-u")
+        wait_until_healthy(f"{name}-app")
+
+    assert created_ticket[0] == 201
+    assert bought == (200, {**created_ticket[1], "is_sold": True, "sold_to": "ann"})
+    assert bought_again[0] == 409
+    assert uid == "10001"
