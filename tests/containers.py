@@ -42,9 +42,8 @@ needs_docker = pytest.mark.skipif(
 )
 
 
-def docker(*args: str, cwd: Path | None = None, check: bool = True) -> str:
-    """`docker ARGS...`'s standard output; with `check`, a failure fails the test with its output."""
-    result = subprocess.run(
+def run_docker(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         ["docker", *args],
         cwd=cwd,
         env=clean_env(),
@@ -53,6 +52,11 @@ def docker(*args: str, cwd: Path | None = None, check: bool = True) -> str:
         timeout=600,
         check=False,
     )
+
+
+def docker(*args: str, cwd: Path | None = None, check: bool = True) -> str:
+    """`docker ARGS...`'s standard output; with `check`, a failure fails the test."""
+    result = run_docker(*args, cwd=cwd)
     assert not check or result.returncode == 0, output_of(result)
     return result.stdout.strip()
 

@@ -1,13 +1,12 @@
 """Where a generated PostgreSQL suite gets its database, and what it says when it cannot."""
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from .containers import needs_docker
 from .rendering import Project
 from .running import assert_ok, databases_named, output_of, run_suite, summary, write_plugin
 
@@ -87,21 +86,6 @@ def test_an_unknown_provider_is_refused_by_name(installed_project: Project) -> N
 
     assert result.returncode != 0
     assert "TEST_DATABASE_PROVIDER='podman' is not one of" in result.stdout + result.stderr
-
-
-def docker_available() -> bool:
-    try:
-        result = subprocess.run(["docker", "version"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return result.returncode == 0
-
-
-# In CI (`CI=true`, as .ci/run sets up an engine) a missing daemon fails these tests instead.
-needs_docker = pytest.mark.skipif(
-    os.environ.get("CI") != "true" and not docker_available(),
-    reason="needs a running Docker daemon; none here",
-)
 
 
 @pytest.mark.docker

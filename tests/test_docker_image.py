@@ -23,10 +23,9 @@ from .containers import (
     needs_docker,
     published_port,
     removed_at_end,
+    run_docker,
     wait_until_healthy,
 )
-
-PACKAGE = "built_image"
 
 
 def call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
@@ -42,6 +41,12 @@ def call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[int
         return error.code, json.loads(error.read())
 
 
+def exec_form(healthcheck: list[str]) -> list[str]:
+    """The command of a HEALTHCHECK's `["CMD", ...]` as `docker inspect` shows it."""
+    assert healthcheck[0] == "CMD", healthcheck
+    return healthcheck[1:]
+
+
 def wait_until_answering(url: str, container: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -52,7 +57,27 @@ def wait_until_answering(url: str, container: str, timeout: float = 60) -> None:
             time.sleep(0.3)
         else:
             return
-    raise AssertionError(f"{url} did not answer 200 within {timeout} s: {docker('logs', container)}")
+    raise AssertionError(
+        f"{url} did not answer 200 within {timeout} s: {docker('logs', container)}"
+    )
+
+
+def environment(variables: dict[str, str]) -> list[str]:
+    return [option for name, value in variables.items() for option in ("--env", f"{name}={value}")]
+
+
+def start_database(network: str, db: dict[str, Any]) -> str:
+    """compose.yaml's `db` service on `network`, reached there as `db`; healthy on return."""
+    container = f"{network}-db"
+    (shell, healthcheck) = db["healthcheck"]["test"]
+    assert shell == "CMD-SHELL"
+    docker(
+        *("run", "--detach", "--name", container, "--network", network, "--network-alias", "db"),
+        *environment(db["environment"]),
+        *("--health-cmd", healthcheck, "--health-interval", "1s", db["image"]),
+    )
+    wait_until_healthy(container)
+    return container
 
 
 @pytest.mark.docker
@@ -62,43 +87,45 @@ def test_the_built_image_migrates_and_serves_on_postgres_as_a_non_root_user(
 ) -> None:
     project = docker_project(tmp_path / "project", "Built Image")
     services = compose_services(project)
-    database_url = services["app"]["environment"]["DATABASE_URL"]  # names the host `db`
+    app_environment = environment(services["app"]["environment"])  # the database at host `db`
     name = f"meta-image-{secrets.token_hex(4)}"
-    image = f"built-image:{name}"
+    image, app = f"built-image:{name}", f"{name}-app"
 
     with removed_at_end() as created:
         created.images.append(image)
         docker("build", "--network", "host", "--tag", image, ".", cwd=project)
         created.networks.append(name)
         docker("network", "create", name)
-        created.containers.append(f"{name}-db")
+        created.containers += [f"{name}-db", app]
+        db = start_database(name, services["db"])
         docker(
-            *("run", "--detach", "--name", f"{name}-db", "--network", name),
-            *("--network-alias", "db", "--env", "POSTGRES_PASSWORD=postgres"),
-            *("--env", f"POSTGRES_DB={PACKAGE}", "--health-interval", "1s"),
-            *("--health-cmd", f"pg_isready --host 127.0.0.1 --username postgres --dbname {PACKAGE}"),
-            services["db"]["image"],
+            "run",
+            "--rm",
+            "--network",
+            name,
+            *app_environment,
+            image,
+            *services["migrate"]["command"],
         )
-        wait_until_healthy(f"{name}-db")
-        migrate = ["--env", f"DATABASE_URL={database_url}", image, *services["migrate"]["command"]]
-        docker("run", "--rm", "--network", name, *migrate)
-        created.containers.append(f"{name}-app")
         docker(
-            *("run", "--detach", "--name", f"{name}-app", "--network", name),
-            *("--publish", "127.0.0.1::8000", "--env", f"DATABASE_URL={database_url}"),
-            *("--health-interval", "1s", image),  # the image's HEALTHCHECK, asked every second
-        )
-        base = f"http://{published_port(f'{name}-app', 8000)}"
-        wait_until_answering(f"{base}/health", f"{name}-app")
+            *("run", "--detach", "--name", app, "--network", name, *app_environment),
+            *("--publish", "127.0.0.1::8000", "--health-interval", "1s", image),
+        )  # the image's own CMD and HEALTHCHECK, the check asked every second
+        base = f"http://{published_port(app, 8000)}"
+        wait_until_answering(f"{base}/health", app)
 
         created_ticket = call("POST", f"{base}/tickets/create", {"price": 30})
         ticket = {"ticket_id": created_ticket[1]["id"]}
         bought = call("POST", f"{base}/tickets/buy", {**ticket, "user": "ann"})
         bought_again = call("POST", f"{base}/tickets/buy", {**ticket, "user": "bob"})
-        uid = docker("exec", f"{name}-app", "id", "-u")
-        wait_until_healthy(f"{name}-app")
+        uid = docker("exec", app, "id", "-u")
+        wait_until_healthy(app)
+        healthcheck = inspect(app)["Config"]["Healthcheck"]["Test"]
+        docker("stop", db)
+        without_database = run_docker("exec", app, *exec_form(healthcheck)).returncode
 
     assert created_ticket[0] == 201
     assert bought == (200, {**created_ticket[1], "is_sold": True, "sold_to": "ann"})
     assert bought_again[0] == 409
     assert uid == "10001"
+    assert without_database != 0
