@@ -92,11 +92,15 @@ class DockerObjects:
     containers: list[str] = field(default_factory=list)
     networks: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    # (folder, `compose --project-name NAME ...`): brought down, the images it built removed.
     compose_projects: list[tuple[Path, list[str]]] = field(default_factory=list)
 
     def remove(self) -> None:
         for folder, compose in self.compose_projects:
             docker(*compose, "down", "--volumes", "--remove-orphans", cwd=folder, check=False)
+            project_name = compose[compose.index("--project-name") + 1]
+            label = f"label=com.docker.compose.project={project_name}"
+            self.images += docker("image", "ls", "--quiet", "--filter", label).split()
         for kind, names in [
             ("container", self.containers),
             ("network", self.networks),

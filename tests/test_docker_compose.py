@@ -39,13 +39,20 @@ services:
 """
 
 
+def labelled(project_name: str) -> list[str]:
+    return ["--filter", f"label=com.docker.compose.project={project_name}"]
+
+
 def left_by(project_name: str) -> dict[str, str]:
-    label = f"label=com.docker.compose.project={project_name}"
+    """What compose made for the project (images it built included) that is still there."""
     return {
-        "containers": docker("ps", "--all", "--quiet", "--filter", label),
-        "networks": docker("network", "ls", "--quiet", "--filter", label),
-        "volumes": docker("volume", "ls", "--quiet", "--filter", label),
-        "images": docker("image", "ls", "--quiet", IMAGE),
+        kind: docker(*command, "--quiet", *labelled(project_name))
+        for kind, command in [
+            ("containers", ["ps", "--all"]),
+            ("networks", ["network", "ls"]),
+            ("volumes", ["volume", "ls"]),
+            ("images", ["image", "ls"]),
+        ]
     }
 
 
@@ -63,12 +70,12 @@ def test_compose_starts_db_then_migrate_then_app_and_down_leaves_nothing(
 
     with removed_at_end() as created:
         created.compose_projects.append((project, compose))
-        created.images.append(IMAGE)
         docker(*compose, "up", "--detach", cwd=project)
         wait_until_healthy(app)
         with urllib.request.urlopen(f"http://{published_port(app, 8000)}/health", timeout=5) as r:
             health = r.status
         states = {container: inspect(container) for container in (db, migrate, app)}
+        built = docker("image", "ls", "--format", "{{.Repository}}", *labelled(name))
         docker(*compose, "down", "--volumes", cwd=project)
         docker("image", "rm", IMAGE)
         left = left_by(name)
@@ -76,6 +83,7 @@ def test_compose_starts_db_then_migrate_then_app_and_down_leaves_nothing(
     assert states[db]["State"]["Health"]["Status"] == "healthy"
     assert states[migrate]["State"]["ExitCode"] == 0
     assert states[migrate]["State"]["FinishedAt"] <= states[app]["State"]["StartedAt"]
-    assert states[migrate]["Image"] == states[app]["Image"]
+    assert states[migrate]["Config"]["Image"] == states[app]["Config"]["Image"] == IMAGE
+    assert built.splitlines() == [IMAGE]
     assert health == 200
     assert left == {"containers": "", "networks": "", "volumes": "", "images": ""}

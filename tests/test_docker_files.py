@@ -1,7 +1,7 @@
 """The docker prompt: a Dockerfile and a compose.yaml that fit the service they ship.
 
-Nothing here builds an image (no Docker engine on CI); test_docker_build_steps.py runs the
-Dockerfile's build steps and healthcheck without one.
+What these files say, read without Docker; test_docker_image.py and test_docker_compose.py build
+the image and bring the stack up on a Docker engine.
 """
 
 from fnmatch import fnmatch
@@ -70,6 +70,30 @@ def test_compose_starts_the_app_once_postgres_is_healthy(
         "db": {"condition": "service_healthy"},
         "migrate": {"condition": "service_completed_successfully"},
     }
+
+
+@parametrize_answers(POSTGRES_DOCKER)
+def test_compose_builds_the_app_image_once_and_migrates_with_it(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    project = rendered_project(**answers)
+    services = compose(project)["services"]
+
+    assert [name for name, service in services.items() if "build" in service] == ["app"]
+    assert services["migrate"]["image"] == services["app"]["image"]
+    build_line = (project / "Dockerfile").read_text().splitlines()[0]
+    assert f"docker build -t {services['app']['image']} ." in build_line
+
+
+@parametrize_answers(DOCKER)
+def test_compose_publishes_ports_on_loopback_only(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    services = compose(rendered_project(**answers))["services"]
+
+    published = [port for service in services.values() for port in service.get("ports", [])]
+    assert published
+    assert [port for port in published if not port.startswith("127.0.0.1:")] == []
 
 
 @parametrize_answers(POSTGRES_DOCKER)
