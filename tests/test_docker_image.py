@@ -113,7 +113,7 @@ def test_the_built_image_migrates_and_serves_on_postgres_as_a_non_root_user(
         )  # the image's own CMD and HEALTHCHECK, the check asked every second
         base = f"http://{published_port(app, 8000)}"
         wait_until_answering(f"{base}/health", app)
-
+        health = call("GET", f"{base}/health")
         created_ticket = call("POST", f"{base}/tickets/create", {"price": 30})
         ticket = {"ticket_id": created_ticket[1]["id"]}
         bought = call("POST", f"{base}/tickets/buy", {**ticket, "user": "ann"})
@@ -124,6 +124,7 @@ def test_the_built_image_migrates_and_serves_on_postgres_as_a_non_root_user(
         docker("stop", db)
         without_database = run_docker("exec", app, *exec_form(healthcheck)).returncode
 
+    assert health[0] == 200
     assert created_ticket[0] == 201
     assert bought == (200, {**created_ticket[1], "is_sold": True, "sold_to": "ann"})
     assert bought_again[0] == 409
