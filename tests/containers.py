@@ -87,7 +87,7 @@ def published_port(container: str, port: int) -> str:
 
 @dataclass
 class DockerObjects:
-    """What a test created on the engine, to remove at its end (the `docker_objects` fixture)."""
+    """What a test created on the engine, removed at its end (see removed_at_end)."""
 
     containers: list[str] = field(default_factory=list)
     networks: list[str] = field(default_factory=list)
@@ -101,14 +101,13 @@ class DockerObjects:
             project_name = compose[compose.index("--project-name") + 1]
             label = f"label=com.docker.compose.project={project_name}"
             self.images += docker("image", "ls", "--quiet", "--filter", label).split()
-        for kind, names in [
-            ("container", self.containers),
-            ("network", self.networks),
-            ("image", self.images),
-        ]:
-            if names:
-                force = ["--force"] if kind != "network" else []
-                docker(kind, "rm", *force, *names, check=False)
+        # --volumes: an image's VOLUME (the official postgres image has one) leaves none behind.
+        if self.containers:
+            docker("container", "rm", "--force", "--volumes", *self.containers, check=False)
+        if self.networks:
+            docker("network", "rm", *self.networks, check=False)
+        if self.images:
+            docker("image", "rm", "--force", *self.images, check=False)
 
 
 @contextmanager
