@@ -24,7 +24,7 @@ from .rendering import render
 from .running import assert_ok, clean_env, output_of, run
 
 # The Python of the Debian release .ci/docker-up bootstraps for PostgreSQL (trixie): CI's stand-in
-# python:3.13-slim comes from that same rootfs (.ci/docker-stand-ins).
+# python:X.Y-slim comes from that same rootfs (.ci/docker-stand-ins reads this line).
 DOCKER_PYTHON = "3.13"
 
 
