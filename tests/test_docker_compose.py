@@ -2,8 +2,9 @@
 then the service healthy, from one image built once; and nothing of it left after `down`.
 
 An override file, beside the project's own, publishes the service on a free loopback port (and
-PostgreSQL not at all), asks the healthchecks every second and gives the build the host's network
-(CI's engine gives containers no route out of their own).
+PostgreSQL not at all), asks the healthchecks every second (PostgreSQL's up to 60 times: the
+file's own 10 x 5 s budget, or more) and gives the build the host's network (CI's engine gives
+containers no route out of their own).
 """
 
 import secrets
@@ -36,6 +37,7 @@ services:
     ports: !reset []
     healthcheck:
       interval: 1s
+      retries: 60
 """
 
 
