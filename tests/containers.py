@@ -66,16 +66,21 @@ def inspect(container: str) -> dict[str, Any]:
     return state
 
 
+def logs(container: str) -> str:
+    result = run_docker("logs", container)
+    return result.stdout + result.stderr
+
+
 def wait_until_healthy(container: str, timeout: float = 120) -> None:
     """Until the container's HEALTHCHECK reports healthy; a failure shows its last checks."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        health = inspect(container)["State"]["Health"]
-        if health["Status"] == "healthy":
+    while True:
+        state = inspect(container)["State"]
+        if state["Health"]["Status"] == "healthy":
             return
-        assert inspect(container)["State"]["Running"], docker("logs", container)
+        assert state["Running"], logs(container)
+        assert time.monotonic() < deadline, f"{container} not healthy in {timeout} s: {state}"
         time.sleep(0.5)
-    raise AssertionError(f"{container} not healthy within {timeout} s: {health}")
 
 
 def published_port(container: str, port: int) -> str:

@@ -20,6 +20,7 @@ from .containers import (
     docker,
     docker_project,
     inspect,
+    logs,
     needs_docker,
     published_port,
     removed_at_end,
@@ -50,16 +51,13 @@ def exec_form(healthcheck: list[str]) -> list[str]:
 def wait_until_answering(url: str, container: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert inspect(container)["State"]["Running"], docker("logs", container)
+        assert inspect(container)["State"]["Running"], logs(container)
         try:
-            urllib.request.urlopen(url, timeout=2)
-        except (urllib.error.HTTPError, OSError):
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:  # HTTPError included: not 200 yet
             time.sleep(0.3)
-        else:
-            return
-    raise AssertionError(
-        f"{url} did not answer 200 within {timeout} s: {docker('logs', container)}"
-    )
+    raise AssertionError(f"{url} did not answer 200 within {timeout} s: {logs(container)}")
 
 
 def environment(variables: dict[str, str]) -> list[str]:
