@@ -7,7 +7,7 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent))  # nox loads this file without its folder on the path
-from template_facts import unset_outer_environment
+from project_env import unset_outer_environment
 
 nox.options.default_venv_backend = "uv"
 nox.options.sessions = ["lint", "tests"]
