@@ -1,6 +1,8 @@
 """Sessions for working on the template: `nox -s tests`, `lint`, `demo`, `bench`, `durations`."""
 
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,6 +16,9 @@ nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
 DEMO_DIR = ROOT / "build" / "demo"
+# The diagrams' runtime, from the npm package, served with the site (mkdocs.yml's custom_dir).
+MERMAID_PACKAGE = "mermaid@11.17.2"
+DOCS_THEME = ROOT / "build" / "docs-theme"
 # nox points uv at the session's virtualenv; a generated project must get its own.
 OWN_ENVIRONMENT = unset_outer_environment()
 
@@ -70,6 +75,7 @@ def demo(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the documentation site into build/site; any warning fails the build."""
     session.run_install("uv", "sync", "--quiet", "--only-group=docs")
+    fetch_mermaid(session)
     session.run(
         "mkdocs",
         "build",
@@ -80,6 +86,24 @@ def docs(session: nox.Session) -> None:
         # Material prints an end-of-life notice on every build; it is not about these docs.
         env={"NO_MKDOCS_2_WARNING": "1"},
     )
+    session.run("python", "scripts/offline_site.py", "build/site")
+
+
+def fetch_mermaid(session: nox.Session) -> None:
+    """MERMAID_PACKAGE's dist/mermaid.min.js into DOCS_THEME, once (`npm pack`, no install)."""
+    target = DOCS_THEME / "javascripts" / "mermaid.min.js"
+    if target.is_file():
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        session.run(
+            "npm", "pack", "--silent", MERMAID_PACKAGE, "--pack-destination", folder, external=True
+        )
+        (package,) = Path(folder).glob("mermaid-*.tgz")
+        with tarfile.open(package) as archive:
+            script = archive.extractfile("package/dist/mermaid.min.js")
+            assert script is not None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(script.read())
 
 
 @nox.session
