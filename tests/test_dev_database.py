@@ -1,7 +1,8 @@
 """A PostgreSQL project develops on PostgreSQL: the README's steps, as written, with nothing set.
 
 A new asyncpg project (defaults, nothing configured), a Boolean column with a server default
-added to a model, then the generated README's "Run it" set-up (without the server) and its
+added to a model; alembic first refuses, naming DATABASE_URL, as the database does not exist
+yet; then the generated README's "Run it" set-up (without the server) and its
 model-change steps, read from the README: the revision is numbered like the shipped ones,
 written for PostgreSQL, applies there, and the project's suite passes. Needs the server the
 README's default URL names (127.0.0.1:5432, as CI runs one).
@@ -19,10 +20,12 @@ from psycopg import sql
 from .history import commit_all, git
 from .readers import commands_under
 from .rendering import render
-from .running import assert_ok, clean_env, install, output_of, run_suite
+from .running import assert_ok, clean_env, install, output_of, run, run_suite
 
 # The generated settings' default server, where the README's steps create the database.
 DEVELOPMENT_SERVER = "postgresql://postgres:postgres@127.0.0.1:5432/postgres"
+# Nothing configured: the settings' defaults.
+DEFAULTS_ONLY = clean_env(DATABASE_URL=None, TEST_DATABASE_URL=None)
 VIP_COLUMN = "    vip: Mapped[bool] = mapped_column(server_default=false())\n"
 
 
@@ -48,7 +51,7 @@ def shell(project: Path, command: str) -> None:
     result = subprocess.run(
         ["/bin/bash", "-c", command],
         cwd=project,
-        env=clean_env(DATABASE_URL=None, TEST_DATABASE_URL=None),
+        env=DEFAULTS_ONLY,
         capture_output=True,
         text=True,
         timeout=600,
@@ -67,6 +70,11 @@ def test_a_new_column_by_the_readme_on_postgresql(
     readme = (project / "README.md").read_text()
     setup = [line for line in commands_under(readme, "## Run it") if "fastapi dev" not in line]
     model_change = commands_under(readme, "## Database schema and migrations")
+
+    refused = run(project, "uv", "run", "--no-sync", "alembic", "check", env=DEFAULTS_ONLY)
+    assert refused.returncode != 0
+    assert f'database "{package_name}" does not exist' in refused.stderr, output_of(refused)
+    assert "set DATABASE_URL" in refused.stderr, output_of(refused)
 
     for command in setup:
         shell(project, command)
