@@ -1,19 +1,24 @@
 """Sessions for working on the template: `nox -s tests`, `lint`, `demo`, `bench`, `durations`."""
 
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent))  # nox loads this file without its folder on the path
-from template_facts import unset_outer_environment
+from project_env import unset_outer_environment
 
 nox.options.default_venv_backend = "uv"
 nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
 DEMO_DIR = ROOT / "build" / "demo"
+# The diagrams' runtime, from the npm package, served with the site (mkdocs.yml's custom_dir).
+MERMAID_PACKAGE = "mermaid@11.17.2"
+DOCS_THEME = ROOT / "build" / "docs-theme"
 # nox points uv at the session's virtualenv; a generated project must get its own.
 OWN_ENVIRONMENT = unset_outer_environment()
 
@@ -61,13 +66,16 @@ def demo(session: nox.Session) -> None:
     session.chdir(DEMO_DIR)
     session.log("Installing the demo project's packages (uv sync)...")
     session.run("uv", "sync", "--quiet", env=OWN_ENVIRONMENT, external=True)
-    session.run("uv", "run", "fastapi", "dev", *session.posargs, env=OWN_ENVIRONMENT, external=True)
+    # The default (asyncpg) project develops on a PostgreSQL server; the demo needs none.
+    on_sqlite = {**OWN_ENVIRONMENT, "DATABASE_URL": "sqlite+aiosqlite:///./demo.db"}
+    session.run("uv", "run", "fastapi", "dev", *session.posargs, env=on_sqlite, external=True)
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the documentation site into build/site; any warning fails the build."""
     session.run_install("uv", "sync", "--quiet", "--only-group=docs")
+    fetch_mermaid(session)
     session.run(
         "mkdocs",
         "build",
@@ -78,6 +86,24 @@ def docs(session: nox.Session) -> None:
         # Material prints an end-of-life notice on every build; it is not about these docs.
         env={"NO_MKDOCS_2_WARNING": "1"},
     )
+    session.run("python", "scripts/offline_site.py", "build/site")
+
+
+def fetch_mermaid(session: nox.Session) -> None:
+    """MERMAID_PACKAGE's dist/mermaid.min.js into DOCS_THEME, once (`npm pack`, no install)."""
+    target = DOCS_THEME / "javascripts" / "mermaid.min.js"
+    if target.is_file():
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        session.run(
+            "npm", "pack", "--silent", MERMAID_PACKAGE, "--pack-destination", folder, external=True
+        )
+        (package,) = Path(folder).glob("mermaid-*.tgz")
+        with tarfile.open(package) as archive:
+            script = archive.extractfile("package/dist/mermaid.min.js")
+            assert script is not None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(script.read())
 
 
 @nox.session

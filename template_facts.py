@@ -1,14 +1,15 @@
-"""What the meta-tests, the benchmark and the noxfile share about the template.
+"""What the meta-tests and the benchmark share about the template.
 
-The answers copier.yml offers (read from it, never copied by hand), and the environment in which
-a generated project's commands run: its own virtualenv, not the caller's.
+The answers copier.yml offers (read from it, never copied by hand); the environment in which a
+generated project's commands run is project_env's (re-exported here).
 """
 
-import os
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from project_env import OUTER_ENVIRONMENT, SLOWING_ENVIRONMENT, clean_env, unset_outer_environment
 
 ROOT = Path(__file__).resolve().parent
 QUESTIONS: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text())
@@ -38,33 +39,9 @@ def durations_file(db_driver: str, test_scope: str) -> Path:
     return DURATIONS / f"{db_driver}-{test_scope}.json"
 
 
-# Variables by which nox's (or any outer) environment would capture a generated project's `uv`.
-OUTER_ENVIRONMENT = {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "UV_PYTHON", "PYTHONPATH"}
-# Without bytecode caches every pytest process of a generated project compiles all it imports
-# again (and pytest rewrites its plugins' modules again): about 5 s a run on these machines.
-SLOWING_ENVIRONMENT = {"PYTHONDONTWRITEBYTECODE"}
-
-
-def unset_outer_environment() -> dict[str, str | None]:
-    """OUTER_ENVIRONMENT and SLOWING_ENVIRONMENT as nox's `env=` spells "unset these"."""
-    return dict.fromkeys(OUTER_ENVIRONMENT | SLOWING_ENVIRONMENT)
-
-
-def clean_env(**overrides: str | None) -> dict[str, str]:
-    """The environment for a generated project's commands: no outer virtualenv leaks in.
-
-    The outer pytest's PYTEST_* variables (xdist's worker id...) and SLOWING_ENVIRONMENT are
-    dropped too; an override of None removes a variable.
-    """
-    dropped = OUTER_ENVIRONMENT | SLOWING_ENVIRONMENT
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in dropped and not key.startswith("PYTEST_")
-    }
-    for key, value in overrides.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return env
+__all__ = [
+    "OUTER_ENVIRONMENT",
+    "SLOWING_ENVIRONMENT",
+    "clean_env",
+    "unset_outer_environment",
+]

@@ -123,3 +123,17 @@ def github_commands(workflow: dict[str, Any]) -> list[str]:
     return [
         step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step
     ]
+
+
+def commands_under(markdown: str, heading: str) -> list[str]:
+    """The lines of the ```bash blocks in a Markdown section (up to the next heading of its
+    level or above), comments and blank lines dropped, `\\` continuations joined."""
+    level = heading.split(" ")[0]
+    section = markdown.split(f"\n{heading}\n", 1)[1]
+    section = re.split(rf"\n#{{1,{len(level)}}} ", section, maxsplit=1)[0]
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.strip() and not line.lstrip().startswith("#"):
+                commands.append(line.strip())
+    return commands

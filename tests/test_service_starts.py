@@ -1,4 +1,4 @@
-"""The default project serves its API on SQLite straight after `copier copy`, no server needed."""
+"""The default project serves its API straight after `copier copy`, here on a SQLite file."""
 
 import json
 import subprocess
@@ -21,7 +21,7 @@ def test_fastapi_run_serves_the_ticket_routes(installed_project: Project) -> Non
     project: Path = installed_project()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = clean_env(DATABASE_URL=None)
+    env = clean_env(DATABASE_URL="sqlite+aiosqlite:///./ticketing_service.db")
     command = ["uv", "run", "--no-sync", "fastapi", "run", "--port", str(port)]
     with subprocess.Popen(command, cwd=project, env=env, text=True) as server:
         try:
