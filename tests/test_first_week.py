@@ -110,8 +110,8 @@ def test_the_documented_container_image_is_the_default_one(
     rendered_project: Project, path: str
 ) -> None:
     project = rendered_project(db_driver="asyncpg")
-    providers = (project / "tests" / "harness" / "providers.py").read_text()
-    (image,) = re.findall(r'^DEFAULT_POSTGRES_IMAGE = "([^"]+)"', providers, re.MULTILINE)
+    databases = (project / "tests" / "harness" / "databases.py").read_text()
+    (image,) = re.findall(r'^DEFAULT_POSTGRES_IMAGE = "([^"]+)"', databases, re.MULTILINE)
 
     text = (project / path).read_text()
 

@@ -121,12 +121,12 @@ def test_every_project_has_its_migrations(tmp_path: Path, test_schema: str) -> N
 def test_sqlite_projects_have_no_postgres_provider(tmp_path: Path) -> None:
     project = render(tmp_path, db_driver="aiosqlite")
 
-    # Their providers.py only words the header's line: there is no server to choose or start.
-    providers = (project / "tests" / "harness" / "providers.py").read_text()
-    assert "def describe_database" in providers
-    assert not re.search("postgres|embedded|testcontainers|TEST_DATABASE", providers, re.I)
+    # Their databases.py makes SQLite files: there is no server to choose or start.
+    databases = (project / "tests" / "harness" / "databases.py").read_text()
+    assert "def database_url" in databases
+    assert not re.search("embedded|testcontainers|TEST_DATABASE", databases, re.I)
     pyproject = (project / "pyproject.toml").read_text()
-    assert not re.search("asyncpg|psycopg|embedded|testcontainers", pyproject)
+    assert not re.search("asyncpg|psycopg|embedded|testcontainers|database_provider", pyproject)
 
 
 def test_answers_file_records_the_answers(tmp_path: Path) -> None:
