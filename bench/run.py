@@ -28,6 +28,7 @@ from .targets import evaluate
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DOCS_OUTPUT = ROOT / "docs" / "benchmarks"
 QUICK_OUTPUT = ROOT / "build" / "bench-quick"
+PROGRESS = ROOT / "build" / "bench-progress.jsonl"
 # The references bring their own fixtures: any project would do, this one has them installed.
 REFERENCE_PROJECT = ("new", "function")
 Projects = dict[tuple[str, str], Path]
@@ -68,6 +69,8 @@ class Bench:
                 f"(load {result['load_1min']})"
             )
             results.append(result)
+            with PROGRESS.open("a") as progress:  # what a run cut short had measured
+                progress.write(json.dumps(result) + "\n")
         return results
 
 
@@ -75,6 +78,8 @@ def measure_everything(sizes: plan.Sizes, new_ref: str, note: str) -> dict[str, 
     server_url = os.environ.get("TEST_DATABASE_URL") or DEFAULT_SERVER_URL
     commits = {"old": OLD_HARNESS_COMMIT, "new": commit_of(new_ref)}
     started = time.perf_counter()
+    PROGRESS.parent.mkdir(exist_ok=True)
+    PROGRESS.write_text("")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         # The embedded server runs as a system user of its own (under root): it must reach
@@ -91,11 +96,12 @@ def measure_everything(sizes: plan.Sizes, new_ref: str, note: str) -> dict[str, 
         ab = []
         for number in range(sizes.rounds):
             ab += bench.measure_all(plan.ab_round(sizes, number), round=number + 1)
-        growth = bench.measure_all(plan.growth_runs(sizes))
         bench.measure_all(plan.warm_start_primers())
         startup = []
         for number in range(sizes.rounds):
             startup += bench.measure_all(plan.startup_round(number), round=number + 1)
+        # Last: the longest runs, once every kind of run has shown that it works.
+        growth = bench.measure_all(plan.growth_runs(sizes))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return {
