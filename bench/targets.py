@@ -12,6 +12,7 @@ GROWTH_TOLERANCE = 1.15  # fixtures ms at the largest N <= 1.15 x at the smalles
 TRUNCATE_FACTOR = 5.0  # TRUNCATE's fixtures >= 5 x ours
 AB_SCOPES = ("function", "session")
 GROWTH_STRATEGIES = ("no_isolation", "session", "class", "function")
+NAMES = {"no_isolation": "baseline (no isolation)"}
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def growth_verdicts(results: dict[str, Any]) -> list[Verdict]:
         ratio = figures[-1] / figures[0]
         verdicts.append(
             Verdict(
-                f"{strategy} fixtures flat: N = {largest:,} within "
+                f"{NAMES.get(strategy, strategy)} fixtures flat: N = {largest:,} within "
                 f"{GROWTH_TOLERANCE - 1:.0%} of N = {smallest:,}",
                 f"{ratio:.2f}x ({' / '.join(f'{value:.2f}' for value in figures)} ms at "
                 f"N = {' / '.join(f'{tests:,}' for tests in sizes)})",
