@@ -5,6 +5,7 @@ then signalled: SIGTERM stops the run after the running test. The runs get a tem
 their own, so that what they leave there (embedded servers' data folders) is theirs alone.
 """
 
+import hashlib
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
+import psycopg
 import pytest
 from filelock import FileLock
 
@@ -213,7 +215,7 @@ def test_a_kill_at_any_moment_of_the_start_leaves_nothing_the_next_run_keeps(
     project = installed_project(project_name=PROJECT_NAME)
     env = {"TEST_DATABASE_URL": postgres_url, "TMPDIR": str(private_tmp)}
     before = databases_named(postgres_url, DATABASES)
-    left = set()
+    left: set[str] = set()
     for delay in (0.0, 0.1, 0.25, 0.5):  # after the run's first database appeared
         killed = held_run(project, "-n", "2", **env)
         deadline = time.monotonic() + 120
@@ -344,3 +346,43 @@ def test_a_run_stops_its_embedded_server_even_once_its_binaries_are_out_of_reach
     assert_ok(result)
     assert servers_under(private_tmp) == []
     assert leftovers(private_tmp) == []
+
+
+def machine_key() -> str:
+    """The generated harness's key for this machine: its boot id and PID namespace."""
+    boot = Path("/proc/sys/kernel/random/boot_id").read_text()
+    namespace = os.readlink("/proc/self/ns/pid")
+    return hashlib.sha256(f"{boot} {namespace}".encode()).hexdigest()[:8]
+
+
+def test_only_databases_proved_abandoned_here_are_dropped(
+    installed_project: Project, postgres_url: str, private_tmp: Path
+) -> None:
+    """Of three databases whose process id is not alive here: one of another machine (or
+    container) sharing the server, one of ours that a client is connected to, one abandoned."""
+    project = installed_project(project_name=PROJECT_NAME)
+    dead = next(pid for pid in range(4_000_000, 4_100_000) if not psutil.pid_exists(pid))
+    other_machine = f"{DATABASES}_0000beef_{dead}_main"
+    in_use = f"{DATABASES}_{machine_key()}_{dead}_gw0"
+    abandoned = f"{DATABASES}_{machine_key()}_{dead}_gw1"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        for name in (other_machine, in_use, abandoned):
+            admin.execute(f'CREATE DATABASE "{name}"')
+    server = postgres_url.rpartition("/")[0]
+    try:
+        with psycopg.connect(f"{server}/{in_use}"):
+            result = run_suite(
+                project,
+                "tests/test_health.py",
+                TEST_DATABASE_URL=postgres_url,
+                TMPDIR=str(private_tmp),
+            )
+            left = databases_named(postgres_url, DATABASES)
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            for name in (other_machine, in_use, abandoned):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    assert_ok(result)
+    assert {other_machine, in_use} <= left
+    assert abandoned not in left
