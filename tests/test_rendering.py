@@ -58,15 +58,15 @@ def test_no_jinja_leaks_with_any_docker_and_ci_answer(
 def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -> None:
     project = render(tmp_path, test_scope=test_scope)
 
-    strategies = sorted(p.name for p in (project / "tests" / "harness").glob("*_scope.py"))
-    assert strategies == [f"{test_scope}_scope.py"]
+    conftest = (project / "tests" / "conftest.py").read_text()
+    assert f"how its tests are kept apart: {test_scope} scope." in conftest
 
 
-# What only one scope uses; no other scope's project gets it (tests/harness/__init__.py), in its
+# What only one scope uses; no other scope's project gets it (tests/conftest.py), in its
 # code or in the documents it renders.
 OWN_MECHANISMS = {
-    "class": ["fresh_namespace"],
-    "function": ["TableReset", "table_reset"],
+    "class": ["fresh_tables"],
+    "function": ["empty_tables", "reset_tables"],
     "session": ["IsolationAuditor", "shared_connection", "join_transaction_mode"],
 }
 
