@@ -369,10 +369,12 @@ def test_the_url_can_come_from_a_dotenv_file(installed_project: Project, postgre
 # Dropped into a project of its own: it prints the durability settings of the server it ran on.
 SHOW_SETTINGS_TEST = """
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+from settings_check.database import create_engine
 
 
-async def test_show_settings(engine: AsyncEngine) -> None:
+async def test_show_settings(database_url: str) -> None:
+    engine = create_engine(database_url)
     async with engine.connect() as connection:
         rows = await connection.execute(
             text(
@@ -381,6 +383,7 @@ async def test_show_settings(engine: AsyncEngine) -> None:
             )
         )
         print("server settings:", {name: setting for name, setting in rows})
+    await engine.dispose()
 """
 THROWAWAY = "{'fsync': 'off', 'full_page_writes': 'off', 'synchronous_commit': 'off'}"
 DURABLE = "{'fsync': 'on', 'full_page_writes': 'on', 'synchronous_commit': 'on'}"
