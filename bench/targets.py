@@ -113,24 +113,37 @@ def startup_verdicts(results: dict[str, Any]) -> list[Verdict]:
     return verdicts
 
 
+def measured_sizes(results: dict[str, Any], strategy: str) -> list[int]:
+    """The N at which a strategy ran (a run cut short lacks the largest)."""
+    runs = matching(results["ab"] + results["growth"], strategy=strategy)
+    runs = matching(runs, harness=harness_of(strategy))
+    return sorted({run["tests"] for run in runs})
+
+
 def growth_verdicts(results: dict[str, Any]) -> list[Verdict]:
-    sizes = sizes_of(results)
-    smallest, largest = sizes[0], sizes[-1]
+    largest = sizes_of(results)[-1]
     verdicts = []
     for strategy in GROWTH_STRATEGIES:
+        sizes = measured_sizes(results, strategy)
         figures = [fixture_ms(results, strategy, tests, harness_of(strategy)) for tests in sizes]
         ratio = figures[-1] / figures[0]
         verdicts.append(
             Verdict(
                 f"{NAMES.get(strategy, strategy)} fixtures flat: N = {largest:,} within "
-                f"{GROWTH_TOLERANCE - 1:.0%} of N = {smallest:,}",
+                f"{GROWTH_TOLERANCE - 1:.0%} of N = {sizes[0]:,}",
                 f"{ratio:.2f}x ({' / '.join(f'{value:.2f}' for value in figures)} ms at "
-                f"N = {' / '.join(f'{tests:,}' for tests in sizes)})",
-                ratio <= GROWTH_TOLERANCE,
-                f"setup + teardown per test, new harness; N = {smallest}: median of the "
+                f"N = {' / '.join(f'{tests:,}' for tests in sizes)})"
+                + ("" if sizes[-1] == largest else f"; N = {largest:,} not measured"),
+                ratio <= GROWTH_TOLERANCE and sizes[-1] == largest,
+                f"setup + teardown per test, new harness; N = {sizes[0]}: median of the "
                 "rounds, larger N: one run each",
             )
         )
+    sizes = [
+        tests
+        for tests in measured_sizes(results, "session")
+        if tests in measured_sizes(results, "function")
+    ]
     session = [fixture_ms(results, "session", tests, "new") for tests in sizes]
     function = [fixture_ms(results, "function", tests, "new") for tests in sizes]
     verdicts.append(
