@@ -78,10 +78,27 @@ def ab_verdicts(results: dict[str, Any]) -> list[Verdict]:
                 f"new/old {ratio:.2f} (rounds: {listed(ratios)}); {new:.2f} against {old:.2f} ms",
                 ratio <= AB_TOLERANCE,
                 f"setup + teardown per test, N = {small}, old and new back to back in each "
-                "round; median of the rounds' ratios",
+                "round; median of the rounds' ratios; session: both with the auditor",
             )
         )
-    return verdicts
+    return [*verdicts, local_default_verdict(results)]
+
+
+def local_default_verdict(results: dict[str, Any]) -> Verdict:
+    """Session scope as each harness runs it outside CI: the old with its auditor, the new
+    without (its auditor is on where CI is set)."""
+    old = matching(results["ab"], strategy="session", harness="old")
+    new = matching(results["ab"], strategy="session", harness="new", audit=False)
+    ratios = paired_ratios(old + new, "fixture_ms")
+    ratio = median(ratios)
+    new_ms, old_ms = (median([run["fixture_ms"] for run in runs]) for runs in (new, old))
+    return Verdict(
+        f"session fixtures of a local run within {AB_TOLERANCE - 1:.0%} of the old harness's",
+        f"new/old {ratio:.2f} (rounds: {listed(ratios)}); {new_ms:.2f} against {old_ms:.2f} ms",
+        ratio <= AB_TOLERANCE,
+        "as above, each harness's default outside CI: the old one audits every test, the new "
+        "one does not",
+    )
 
 
 STARTUP_LABELS = {
