@@ -174,8 +174,8 @@ MUTATIONS = [
         "ids-from-one",
         {"db_driver": "asyncpg", "test_scope": "function"},
         "tests/conftest.py",
-        "        if (id_column := table.autoincrement_column) is not None:\n",
-        "        if (id_column := table.autoincrement_column) is None:\n",
+        "SELECT {', '.join([settings, *restarts])}",
+        "SELECT {settings}",
         "test_isolation.py::test_ids_start_from_one_in_every_test",
     ),
     Mutation(
