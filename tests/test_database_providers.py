@@ -160,22 +160,24 @@ def test_a_malformed_url_is_refused_without_a_traceback(installed_project: Proje
     result = run_suite(project, TEST_DATABASE_URL="not a url", TEST_DATABASE_PROVIDER=None)
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
-    assert "TEST_DATABASE_URL is not a database URL" in result.stdout + result.stderr
+    assert "TEST_DATABASE_URL is not a PostgreSQL database URL" in result.stdout + result.stderr
     assert "INTERNALERROR" not in result.stdout + result.stderr
+
+
+NOT_POSTGRESQL = "TEST_DATABASE_URL is not a PostgreSQL database URL"
 
 
 @pytest.mark.parametrize(
     ("url", "problem"),
     [
-        ("mysql://root@127.0.0.1:3306/test", "names a 'mysql' database, not PostgreSQL"),
+        ("mysql://root@127.0.0.1:3306/test", NOT_POSTGRESQL),
+        ("postgresql://postgres@127.0.0.1:port/postgres", NOT_POSTGRESQL),
         (
-            "postgresql+pgjdbc://postgres@127.0.0.1/postgres",
-            "names the unknown PostgreSQL driver 'pgjdbc'",
+            "postgresql://postgres@127.0.0.1:99999/postgres",
+            "cannot connect to postgresql://postgres@127.0.0.1:99999/postgres",
         ),
-        ("postgresql://postgres@127.0.0.1:port/postgres", "has a port that is not a number"),
-        ("postgresql://postgres@127.0.0.1:99999/postgres", "has the port 99999, outside 1-65535"),
     ],
-    ids=["mysql", "unknown-driver", "port", "port-range"],
+    ids=["mysql", "port", "port-range"],
 )
 def test_a_url_for_no_postgresql_server_stops_with_one_message(
     installed_project: Project, url: str, problem: str
@@ -186,7 +188,7 @@ def test_a_url_for_no_postgresql_server_stops_with_one_message(
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
     message = result.stdout + result.stderr
-    assert f"TEST_DATABASE_URL {problem}" in message
+    assert problem in message
     assert "Traceback" not in message
     assert len(message.splitlines()) < 25, message
 
