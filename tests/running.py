@@ -100,10 +100,10 @@ def summary(result: subprocess.CompletedProcess[str]) -> str:
 SCHEMA_BUILDS = """
 import os
 
-from tests.harness import schema
-
 
 def pytest_sessionstart(session):
+    from tests.harness import schema  # once conftest.py has put the project on sys.path
+
     build = schema.build
 
     async def recorded_build(url):
