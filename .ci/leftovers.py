@@ -1,7 +1,7 @@
 """What the test runs left behind: `record FILE` before them, `check FILE` after (exit 1 if any).
 
 Left behind means new since the record: databases on TEST_DATABASE_URL's server, PostgreSQL
-server processes, embedded servers' data folders and lock files in the temp directories.
+server processes, embedded servers' data folders in the temp directories.
 """
 
 import json
@@ -14,12 +14,9 @@ import psutil
 import psycopg
 
 SYSTEM_DATABASES = ["postgres", "template0", "template1"]
-# The harness's (embedded servers, locks, what --reuse-db keeps) and the meta-tests' own.
+# The harness's (embedded servers, what --reuse-db keeps) and the meta-tests' own.
 TEMP_PATTERNS = [
     "embedded-postgres-*",
-    "many-connections-*.lock",
-    "prepared-database-*.lock",
-    "sqlite-kept-*",
     "meta-tests-postgres-*",
     "interrupted-*",
     "reuse-*",

