@@ -120,5 +120,5 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, http_error)
     for kind, status_code in DOMAIN_ERROR_STATUS.items():
         app.add_exception_handler(kind, partial(domain_error, status_code))
-    for error in (DBAPIError, PoolTimeoutError, OSError):
+    for error in (DBAPIError, PoolTimeoutError):
         app.add_exception_handler(error, database_cannot_serve)

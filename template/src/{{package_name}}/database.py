@@ -1,11 +1,12 @@
 """Engine, session factory and the request-scoped session dependency."""
 
-import math
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import URL, event, make_url
+from sqlalchemy import URL, Dialect, event
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,23 +14,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-{% if db_driver == "aiosqlite" -%}
-POSTGRES_DRIVER = "postgresql+asyncpg"
-{%- else -%}
-POSTGRES_DRIVER = "postgresql+{{ db_driver }}"
-{%- endif %}
-SQLITE_DRIVER = "sqlite+aiosqlite"
+from .database_url import POSTGRES_DRIVER, SQLITE_DRIVER, async_database_url, connect_arguments
 
-
-def async_database_url(url: str | URL) -> URL:
-    """Give a plain `postgresql://` or `sqlite://` URL the async driver this service uses."""
-    parsed = make_url(url)
-    if parsed.drivername in {"postgres", "postgresql"}:
-        return parsed.set(drivername=POSTGRES_DRIVER)
-    if parsed.drivername == "sqlite":
-        return parsed.set(drivername=SQLITE_DRIVER)
-    return parsed
-
+__all__ = ["POSTGRES_DRIVER", "SQLITE_DRIVER", "async_database_url", "create_engine"]
 
 # Seconds. A database that accepts connections and never answers gets a 503 this soon.
 DEFAULT_CONNECT_TIMEOUT = 5.0
@@ -43,31 +30,42 @@ def create_engine(
     statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
     **kwargs: Any,
 ) -> AsyncEngine:
-    """An engine whose connections give up after the timeouts (SQLite: waiting for its lock)."""
+    """An engine whose waits are bounded: for a connection (from the server or the pool, each
+    `connect_timeout`), for a statement's answer (SQLite: for another writer's lock)."""
     parsed = async_database_url(url)
-    timeouts = timeout_arguments(parsed.get_driver_name(), connect_timeout, statement_timeout)
-    kwargs["connect_args"] = {**timeouts, **kwargs.get("connect_args", {})}
+    arguments = connect_arguments(parsed, connect_timeout, statement_timeout)
+    if parsed.get_backend_name() == "postgresql":
+        parsed = parsed.set(query={})  # in `arguments`, by the driver's names
+    kwargs["connect_args"] = {**arguments, **kwargs.get("connect_args", {})}
+    if "poolclass" not in kwargs and parsed.database not in (None, "", ":memory:"):
+        kwargs.setdefault("pool_timeout", connect_timeout)
+        kwargs.setdefault("pool_pre_ping", True)  # a connection the server closed is replaced
     engine = create_async_engine(parsed, **kwargs)
+    event.listen(engine.sync_engine, "do_connect", connect_or_database_error)
+    event.listen(engine.sync_engine, "handle_error", driver_error_as_database_error)
     if engine.dialect.name == "sqlite":
         _use_sqlite_transactions(engine)
     return engine
 
 
-def timeout_arguments(
-    driver: str, connect_timeout: float, statement_timeout: float
-) -> dict[str, Any]:
-    """Each driver's own names for the two timeouts."""
-    if driver == "asyncpg":
-        return {"timeout": connect_timeout, "command_timeout": statement_timeout}
-    if driver == "psycopg":
-        # Whole seconds, at least 2 (as libpq); the statement timeout is the server's.
-        return {
-            "connect_timeout": max(2, math.ceil(connect_timeout)),
-            "options": f"-c statement_timeout={math.ceil(statement_timeout * 1000)}",
-        }
-    if driver == "aiosqlite":
-        return {"timeout": statement_timeout}  # how long to wait for another writer's lock
-    return {}
+def connect_or_database_error(
+    dialect: Dialect, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> Any:
+    """The driver's connection; a server it cannot reach (asyncpg raises OSError: refused,
+    timed out) as the driver's OperationalError, which the service answers with a 503."""
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except OSError as error:
+        raise dialect.loaded_dbapi.OperationalError(f"{type(error).__name__}: {error}") from error
+
+
+def driver_error_as_database_error(context: ExceptionContext) -> DBAPIError | None:
+    """asyncpg's and psycopg's own OSError and TimeoutError (a lost connection, a client-side
+    timeout) as SQLAlchemy's DBAPIError, like every other database error."""
+    error = context.original_exception
+    if context.sqlalchemy_exception is None and isinstance(error, OSError):
+        return OperationalError(context.statement, context.parameters, error)
+    return None
 
 
 def _use_sqlite_transactions(engine: AsyncEngine) -> None:
