@@ -1,12 +1,14 @@
 """Engine, session factory and the request-scoped session dependency."""
 
+import logging
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import URL, Dialect, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,7 +19,11 @@ from sqlalchemy.ext.asyncio import (
 from .database_url import POSTGRES_DRIVER, SQLITE_DRIVER, async_database_url, connect_arguments
 
 __all__ = ["POSTGRES_DRIVER", "SQLITE_DRIVER", "async_database_url", "create_engine"]
+logger = logging.getLogger(__name__)
 
+# Whether the request being served only reads: SQLite then begins its transactions deferred.
+reading_request: ContextVar[bool] = ContextVar("reading_request", default=False)
+READING_METHODS = {"GET", "HEAD"}
 # Seconds. A database that accepts connections and never answers gets a 503 this soon.
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 10.0
@@ -76,6 +82,7 @@ def _use_sqlite_transactions(engine: AsyncEngine) -> None:
     with BEGIN IMMEDIATE: a transaction that read first and then writes could not upgrade its
     lock while another reader holds one ("database is locked", at once, whatever the busy
     timeout); taking the write lock at BEGIN makes concurrent writers wait their turn instead.
+    A request that only reads (GET) begins deferred: it never waits for a writer.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -84,7 +91,7 @@ def _use_sqlite_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _emit_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if reading_request.get() else "BEGIN IMMEDIATE")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -92,10 +99,23 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request; tests override this dependency."""
+    """One session per request; tests override this dependency.
+
+    Its clean-up (closing the session, which rolls back what was not committed) runs once the
+    response has started: a connection lost by then is logged, and the response still ends.
+    """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
+    session = sessionmaker()
+    try:
+        reading_request.set(request.method in READING_METHODS)
         yield session
+    finally:
+        try:
+            await session.close()
+        except SQLAlchemyError as error:
+            logger.warning(
+                "%s %s: closing its session failed (%s)", request.method, request.url.path, error
+            )
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

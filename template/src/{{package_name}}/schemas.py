@@ -201,7 +201,7 @@ class ErrorDetail(BaseModel):
     detail: str
 
 
-DatabaseState = Literal["ok", "unreachable", "not migrated"]
+DatabaseState = Literal["ok", "unreachable", "busy", "not migrated"]
 
 
 class HealthStatus(BaseModel):
