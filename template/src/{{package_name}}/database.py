@@ -45,7 +45,6 @@ def create_engine(
     kwargs["connect_args"] = {**arguments, **kwargs.get("connect_args", {})}
     if "poolclass" not in kwargs and parsed.database not in (None, "", ":memory:"):
         kwargs.setdefault("pool_timeout", connect_timeout)
-        kwargs.setdefault("pool_pre_ping", True)  # a connection the server closed is replaced
     engine = create_async_engine(parsed, **kwargs)
     event.listen(engine.sync_engine, "do_connect", connect_or_database_error)
     event.listen(engine.sync_engine, "handle_error", driver_error_as_database_error)
