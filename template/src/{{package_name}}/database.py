@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -40,24 +41,33 @@ def create_engine(
     `connect_timeout`), for a statement's answer (SQLite: for another writer's lock)."""
     parsed = async_database_url(url)
     arguments = connect_arguments(parsed, connect_timeout, statement_timeout)
-    if parsed.get_backend_name() == "postgresql":
-        parsed = parsed.set(query={})  # in `arguments`, by the driver's names
-    kwargs["connect_args"] = {**arguments, **kwargs.get("connect_args", {})}
+    arguments |= kwargs.pop("connect_args", {})
     if "poolclass" not in kwargs and parsed.database not in (None, "", ":memory:"):
         kwargs.setdefault("pool_timeout", connect_timeout)
     engine = create_async_engine(parsed, **kwargs)
-    event.listen(engine.sync_engine, "do_connect", connect_or_database_error)
+    # A PostgreSQL URL's parameters reach the driver as `arguments`, by the driver's names.
+    replaced = set(parsed.query) if parsed.get_backend_name() == "postgresql" else set()
+    event.listen(engine.sync_engine, "do_connect", partial(connect, replaced, arguments))
     event.listen(engine.sync_engine, "handle_error", driver_error_as_database_error)
     if engine.dialect.name == "sqlite":
         _use_sqlite_transactions(engine)
     return engine
 
 
-def connect_or_database_error(
-    dialect: Dialect, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]
+def connect(
+    replaced: set[str],
+    arguments: dict[str, Any],
+    dialect: Dialect,
+    _record: Any,
+    cargs: tuple[Any, ...],
+    cparams: dict[str, Any],
 ) -> Any:
-    """The driver's connection; a server it cannot reach (asyncpg raises OSError: refused,
-    timed out) as the driver's OperationalError, which the service answers with a 503."""
+    """The driver's connection, given `arguments` instead of the `replaced` URL parameters; a
+    server it cannot reach (asyncpg raises OSError: refused, timed out) as the driver's
+    OperationalError, which the service answers with a 503."""
+    for name in replaced:
+        cparams.pop(name, None)
+    cparams.update(arguments)
     try:
         return dialect.connect(*cargs, **cparams)
     except OSError as error:
