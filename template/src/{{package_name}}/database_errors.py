@@ -1,7 +1,8 @@
 """What a database error means for the client: which ones are a 503, and with what message.
 
-A 503 says why the database cannot serve the request now, truthfully: a locked SQLite file or
-an exhausted pool is busy, not down. Errors not listed here are bugs, and stay 500s.
+A 503 says why the database cannot serve the request now, truthfully: a locked SQLite file is
+busy, not down; a server that cannot be reached is unavailable. Errors not listed here are
+bugs, and stay 500s.
 """
 
 import sqlite3
@@ -12,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 UNAVAILABLE = "The database is unavailable, try again later"
 TIMED_OUT = "The database did not answer in time, try again later"
 BUSY = "The database is busy, try again later"
+NO_IDS_LEFT = "The database has no ids left for new rows"
 NOT_READY = "The database is not ready: its tables are missing or out of date"
 
 # PostgreSQL's SQLSTATE codes, whole or by the prefix of their class.
@@ -22,6 +24,7 @@ SQLSTATE_PROBLEMS = {
     "53": UNAVAILABLE,  # too many connections, disk full, out of memory
     "57P": UNAVAILABLE,  # shutting down, starting up, crashed, database dropped
     "57014": TIMED_OUT,  # statement_timeout
+    "2200H": NO_IDS_LEFT,  # the sequence reached its maximum value
     "40001": BUSY,  # serialization failure
     "40P01": BUSY,  # deadlock detected
     "55P03": BUSY,  # lock not available
@@ -42,11 +45,7 @@ SQLITE_MISSING_SCHEMA = ("no such table", "no such column")
 def database_problem(error: BaseException) -> str | None:
     """The 503 message for `error`, or None when it does not mean the database cannot serve."""
     if isinstance(error, PoolTimeoutError):
-        return BUSY
-    if isinstance(error, TimeoutError):
-        return TIMED_OUT
-    if isinstance(error, OSError):
-        return UNAVAILABLE
+        return TIMED_OUT  # no pooled connection came free: whether busy or down, cannot tell
     if not isinstance(error, DBAPIError):
         return None
     cause = error.orig
@@ -59,8 +58,8 @@ def database_problem(error: BaseException) -> str | None:
             return problem
     elif isinstance(cause, sqlite3.Error):
         return sqlite_problem(cause)
-    elif isinstance(cause, OSError):
-        return database_problem(cause)
+    elif isinstance(cause, OSError):  # the driver's own: lost connection, client-side timeout
+        return TIMED_OUT if isinstance(cause, TimeoutError) else UNAVAILABLE
     elif isinstance(error, OperationalError | InterfaceError):
         return UNAVAILABLE  # no server to give a code: refused, reset, unreachable
     return UNAVAILABLE if error.connection_invalidated else None

@@ -8,6 +8,7 @@ their own message; the routes let them through. A database that cannot serve the
 
 import logging
 import math
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -16,11 +17,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from .database_errors import database_problem
 from .exceptions import ConflictError, DomainError, NotFoundError
@@ -98,27 +98,30 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-async def http_error(request: Request, error: Exception) -> Response:
+async def http_error(routes: Sequence[BaseRoute], request: Request, error: Exception) -> Response:
     """Starlette's answer, except that a 405 lists in `Allow` every method the path accepts."""
     assert isinstance(error, HTTPException)
     if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
-        error.headers = {"Allow": ", ".join(sorted(allowed_methods(request)))}
+        error.headers = {"Allow": ", ".join(sorted(allowed_methods(routes, request)))}
     return await http_exception_handler(request, error)
 
 
-def allowed_methods(request: Request) -> set[str]:
-    """The methods of every route whose path matches the request's (one route per method)."""
+def allowed_methods(routes: Sequence[BaseRoute], request: Request) -> set[str]:
+    """The methods of every route whose path matches the request's (one route per method),
+    and HEAD wherever GET is (`head_requests.py`)."""
     allowed: set[str] = set()
-    for route in iter_route_contexts(request.app.routes):
-        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
-            allowed |= route.methods
-    return allowed
+    for route in routes:
+        methods = getattr(route, "methods", None)
+        if methods and route.matches(request.scope)[0] is not Match.NONE:
+            allowed |= methods
+    return allowed | {"HEAD"} if "GET" in allowed else allowed
 
 
-def add_error_handlers(app: FastAPI) -> None:
+def add_error_handlers(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
+    """The handlers; `routes` are every route of the app, for the 405's `Allow`."""
     app.add_exception_handler(RequestValidationError, invalid_request)
-    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(HTTPException, partial(http_error, routes))
     for kind, status_code in DOMAIN_ERROR_STATUS.items():
         app.add_exception_handler(kind, partial(domain_error, status_code))
-    for error in (DBAPIError, PoolTimeoutError, OSError):
+    for error in (DBAPIError, PoolTimeoutError):
         app.add_exception_handler(error, database_cannot_serve)

@@ -33,32 +33,49 @@ NUMBER_ONLY = BeforeValidator(json_number)  # after the bounds, or they leave th
 Price = Annotated[int, Field(ge=0, le=MAX_INT), NUMBER_ONLY]
 TicketId = Annotated[int, Field(ge=1, le=MAX_INT), NUMBER_ONLY]
 Capacity = Annotated[int, Field(ge=0, le=MAX_INT), NUMBER_ONLY]
-# What str.strip() removes, spelled so that JSON Schema, Python and pydantic's regex agree.
-WHITESPACE = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# Some character besides whitespace, no NUL (PostgreSQL's TEXT cannot hold it), at most 255
-# characters as sent; the value kept is stripped.
+# Text is stored as sent, less the whitespace at its ends, and must read as it displays: no
+# control characters (NUL: PostgreSQL's TEXT cannot hold it) and no bidirectional overrides.
+FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# What displays as nothing: spaces and format characters (zero-width, byte order mark, ...).
+INVISIBLE = r" \xa0\xad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb"
+# The rule in the OpenAPI schema, so that clients (and schemathesis) know it too.
+TEXT_PATTERN = f"^[^{FORBIDDEN}]*[^{FORBIDDEN}{INVISIBLE}][^{FORBIDDEN}]*$"
+
+
+def readable_text(value: str) -> str:
+    if re.search(f"[{FORBIDDEN}]", value):
+        raise PydanticCustomError(
+            "text_forbidden_character",
+            "Text must not contain control characters or bidirectional overrides",
+        )
+    if not re.search(f"[^{INVISIBLE}]", value):
+        raise PydanticCustomError("text_blank", "Text must contain a visible character")
+    return value.strip()
+
+
 Text = Annotated[
     str,
-    Field(max_length=255, pattern=f"^[^\\x00]*[^\\x00{WHITESPACE}][^\\x00]*$"),
-    AfterValidator(str.strip),
+    Field(max_length=255, json_schema_extra={"pattern": TEXT_PATTERN}),
+    AfterValidator(readable_text),
 ]
 UserName = Text
 # A timezone is required, and a year from 1901 to 9998 as written: whatever the offset, the
 # instant then converts to UTC and back. The pattern states the bound in the OpenAPI schema.
 STARTS_AT_PATTERN = r"^(19(0[1-9]|[1-9][0-9])|[2-8][0-9]{3}|9([0-8][0-9]{2}|9([0-8][0-9]|9[0-8])))-"
 FIRST_YEAR, LAST_YEAR = 1901, 9998
+STARTS_AT_FORMAT = f"a date and time from year {FIRST_YEAR} to {LAST_YEAR} with a timezone"
 
 
 def year_in_range(value: object) -> object:
-    if isinstance(value, str) and not re.match(STARTS_AT_PATTERN, value):
+    """A string as JSON carries it (never a number: seconds since when?), its year in range."""
+    in_range = (
+        re.match(STARTS_AT_PATTERN, value)
+        if isinstance(value, str)
+        else isinstance(value, datetime) and FIRST_YEAR <= value.year <= LAST_YEAR
+    )
+    if not in_range:
         raise PydanticCustomError(
-            "string_pattern_mismatch",
-            "String should match pattern '{pattern}'",
-            {"pattern": STARTS_AT_PATTERN},
-        )
-    if isinstance(value, datetime) and not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise PydanticCustomError(
-            "datetime_range", f"The year must be from {FIRST_YEAR} to {LAST_YEAR}"
+            "datetime_format", f"Input should be {STARTS_AT_FORMAT}, like 2030-06-01T20:00:00Z"
         )
     return value
 
@@ -68,6 +85,16 @@ StartsAt = Annotated[
     BeforeValidator(year_in_range),
     WithJsonSchema({"type": "string", "format": "date-time", "pattern": STARTS_AT_PATTERN}),
 ]
+
+
+def true_or_false(value: object) -> object:
+    """A query's boolean as JSON writes it: `true` or `false`, not `yes`, `on` or `1`."""
+    if value not in ("true", "false", True, False):
+        raise PydanticCustomError("bool_parsing", "Input should be true or false")
+    return value
+
+
+QueryBool = Annotated[bool, BeforeValidator(true_or_false)]
 
 
 class TicketCreate(BaseModel):
@@ -174,7 +201,7 @@ class ErrorDetail(BaseModel):
     detail: str
 
 
-DatabaseState = Literal["ok", "unreachable", "not migrated"]
+DatabaseState = Literal["ok", "unreachable", "busy", "not migrated"]
 
 
 class HealthStatus(BaseModel):

@@ -1,4 +1,8 @@
-"""Readiness: 200 when the database answers and holds every table and column the models use."""
+"""Readiness: 200 when the database answers and holds every table and column the models use.
+
+Otherwise 503, saying whether the database is unreachable, busy (a locked SQLite file) or not
+migrated (by the error's code, as for every route).
+"""
 
 import logging
 
@@ -7,11 +11,16 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..database import SessionDep
+from ..database_errors import BUSY, NOT_READY, database_problem
 from ..models import Base
 from ..schemas import DatabaseState, HealthStatus
 
 router = APIRouter(tags=["health"])
 logger = logging.getLogger(__name__)
+
+
+# What each 503 message of `database_errors.py` means for the database's state.
+STATES: dict[str | None, DatabaseState] = {BUSY: "busy", NOT_READY: "not migrated"}
 
 
 @router.get(
@@ -21,13 +30,10 @@ logger = logging.getLogger(__name__)
 async def health(session: SessionDep, response: Response) -> HealthStatus:
     try:
         await session.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError) as error:
-        return unavailable(response, "unreachable", error)
-    try:
         for table in Base.metadata.sorted_tables:
             await session.execute(select(*table.columns).limit(0))
     except SQLAlchemyError as error:
-        return unavailable(response, "not migrated", error)
+        return unavailable(response, STATES.get(database_problem(error), "unreachable"), error)
     return HealthStatus(status="ok", database="ok")
 
 

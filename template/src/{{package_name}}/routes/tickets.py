@@ -22,6 +22,7 @@ from ..schemas import (
     MAX_INT,
     PriceUpdate,
     PurchaseRequest,
+    QueryBool,
     TicketCreate,
     TicketDetail,
     TicketList,
@@ -49,7 +50,7 @@ async def list_ticket_page(
     session: SessionDep,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
-    is_sold: bool | None = None,
+    is_sold: QueryBool | None = None,
     event_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> TicketPage:
     found, total = await ticket_service.list_ticket_page(session, limit, offset, is_sold, event_id)
@@ -72,12 +73,12 @@ async def buy_ticket(purchase: PurchaseRequest, session: SessionDep) -> TicketRe
     return TicketRead.model_validate(sold)
 
 
-@router.get("/{ticket_id}", responses=NOT_FOUND_RESPONSE)
+@router.get("/{ticket_id:int}", responses=NOT_FOUND_RESPONSE)
 async def get_ticket(ticket_id: TicketIdPath, session: SessionDep) -> TicketRead:
     return TicketRead.model_validate(await ticket_service.get_ticket(session, ticket_id))
 
 
-@router.patch("/{ticket_id}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
+@router.patch("/{ticket_id:int}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
 async def change_price(
     ticket_id: TicketIdPath, data: PriceUpdate, session: SessionDep
 ) -> TicketDetail:
@@ -87,7 +88,7 @@ async def change_price(
 
 
 @router.delete(
-    "/{ticket_id}",
+    "/{ticket_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND_OR_SOLD_RESPONSES,
 )
