@@ -6,17 +6,24 @@ import pytest
 
 from template_facts import SCOPES
 
-from .rendering import render
-from .running import assert_ok, install, run, run_suite, seeded_mypy_cache
+from .editing import restored
+from .rendering import Project
+from .running import assert_ok, run, run_suite, seeded_mypy_cache
 
 
 @pytest.mark.parametrize("test_scope", SCOPES)
-def test_the_first_test_example_passes(project_path: Path, test_scope: str) -> None:
-    project = install(render(project_path / "project", test_scope=test_scope))
+def test_the_first_test_example_passes(installed_project: Project, test_scope: str) -> None:
+    project = installed_project(test_scope=test_scope)
     section = (project / "docs" / "testing.md").read_text().split("\n## Your first test\n")[1]
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
-    (project / "tests" / "test_yours.py").write_text(example)
+    yours = project / "tests" / "test_yours.py"
+    with restored(yours):
+        yours.write_text(example)
+        check_the_example(project)
 
+
+def check_the_example(project: Path) -> None:
+    """Lint-clean as written, and its two tests pass."""
     for linter in (["ruff", "check"], ["ruff", "format", "--check"]):
         assert_ok(run(project, "uv", "run", "--no-sync", *linter, "tests/test_yours.py"))
     with seeded_mypy_cache(project):

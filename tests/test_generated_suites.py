@@ -28,23 +28,41 @@ LINTERS = pytest.mark.parametrize(
 
 
 @parametrize_answers(COMBINATIONS + ALEMBIC_COMBINATIONS)
-def test_generated_suite_passes_in_random_order_serially_and_on_two_workers(
+def test_generated_suite_passes_in_random_order_on_two_workers(
     installed_project: Project, answers: Answers
 ) -> None:
     project = installed_project(**answers)
     # The command each scope's README gives for parallel runs: a class stays on one worker.
     distribution = ["--dist", "loadscope"] if answers["test_scope"] == "class" else []
 
-    # pytest-randomly shuffles the order of both runs; the serial one also runs the auditor.
-    serial = run_suite(project, "-p", "randomly", TEST_ISOLATION_AUDIT="on")
-    parallel = run_suite(project, "-n", "2", *distribution, "-p", "randomly")
+    result = run_suite(project, "-n", "2", *distribution, "-p", "randomly")
 
-    assert_ok(serial)
-    assert_ok(parallel)
-    print(summary(serial), summary(parallel), sep="\n")
+    assert_ok(result)
+    print(summary(result))
     expected = "SQLite" if answers["db_driver"] == "aiosqlite" else "PostgreSQL"
-    assert f"test database: {expected}" in parallel.stdout
-    assert "2 workers" in parallel.stdout
+    assert f"test database: {expected}" in result.stdout
+    assert "2 workers" in result.stdout
+
+
+# Serially too, once per driver and per scope (the parallel runs above cover every variant).
+SERIAL_ROWS: list[Answers] = [
+    {"db_driver": "asyncpg", "test_scope": "session"},
+    {"db_driver": "psycopg", "test_scope": "function"},
+    {"db_driver": "aiosqlite", "test_scope": "class"},
+]
+
+
+@parametrize_answers(SERIAL_ROWS)
+def test_generated_suite_passes_in_random_order_serially(
+    installed_project: Project, answers: Answers
+) -> None:
+    project = installed_project(**answers)
+
+    # pytest-randomly shuffles the order; the isolation auditor is on (session scope has one).
+    result = run_suite(project, "-p", "randomly", TEST_ISOLATION_AUDIT="on")
+
+    assert_ok(result)
+    print(summary(result))
 
 
 # Where the worker databases hold the tables (not class scope), once per PostgreSQL driver.
