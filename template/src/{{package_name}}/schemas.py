@@ -204,7 +204,7 @@ class ErrorDetail(BaseModel):
     detail: str
 
 
-DatabaseState = Literal["ok", "unreachable", "busy", "not migrated"]
+DatabaseState = Literal["ok", "unreachable", "busy", "not migrated", "behind"]
 
 
 class HealthStatus(BaseModel):
