@@ -14,7 +14,6 @@ from .readers import (
     arguments_of,
     dockerfile_stages,
     exec_form,
-    pyproject,
     route_paths,
     schema_errors,
     settings_fields,
@@ -190,17 +189,18 @@ def test_dockerfile_runs_as_a_non_root_user(
 
 
 @parametrize_answers(DOCKER)
-def test_dockerfile_serves_the_pyproject_entrypoint(
+def test_dockerfile_serves_the_package_on_every_interface_of_the_exposed_port(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
+    """`python -m <package>`: uvicorn with bounded request heads, on HOST and PORT."""
     project = rendered_project(**answers)
     (cmd,) = arguments_of(runtime_stage(project), "CMD")
-    command = exec_form(cmd)
+    image_env = " ".join(arguments_of(runtime_stage(project), "ENV")).split()
+    (port,) = arguments_of(runtime_stage(project), "EXPOSE")
 
-    assert command[:2] == ["fastapi", "run"]
-    entrypoint = command[command.index("--entrypoint") + 1]
-    assert entrypoint == pyproject(project)["tool"]["fastapi"]["entrypoint"]
-    assert command[command.index("--port") + 1] == arguments_of(runtime_stage(project), "EXPOSE")[0]
+    assert exec_form(cmd) == ["python", "-m", PACKAGE]
+    assert (project / "src" / PACKAGE / "__main__.py").is_file()
+    assert {"HOST=0.0.0.0", f"PORT={port}"} <= set(image_env)
 
 
 @parametrize_answers(DOCKER)

@@ -24,11 +24,11 @@ READ_THEN_WRITE_PURCHASE = """\
 """
 
 LIST_PAGE = """\
-    return await fetch_page(session, Ticket, conditions, limit, offset)
+    return await fetch_page(session, Ticket, conditions, limit, offset, after_id)
 """
 # An N+1: one more query per ticket listed, as a lazy load in a loop sends.
 LIST_PAGE_LOADING_EACH_ROW = """\
-    found, total = await fetch_page(session, Ticket, conditions, limit, offset)
+    found, total = await fetch_page(session, Ticket, conditions, limit, offset, after_id)
     for ticket in found:
         await session.refresh(ticket)
     return found, total

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import URL, Dialect, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -51,6 +51,8 @@ def create_engine(
     event.listen(engine.sync_engine, "handle_error", driver_error_as_database_error)
     if engine.dialect.name == "sqlite":
         _use_sqlite_transactions(engine)
+    else:
+        event.listen(engine.sync_engine, "checkout", partial(ping, engine.dialect))
     return engine
 
 
@@ -72,6 +74,22 @@ def connect(
         return dialect.connect(*cargs, **cparams)
     except OSError as error:
         raise dialect.loaded_dbapi.OperationalError(f"{type(error).__name__}: {error}") from error
+
+
+def ping(dialect: Dialect, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's pessimistic disconnect handling (pool_pre_ping) as a checkout event, so that
+    every failure is a database error: a connection the server closed (a restart) is replaced
+    by a new one (DisconnectionError), a server that does not answer in time is a 503."""
+    try:
+        dialect.do_ping(dbapi_connection)
+    except TimeoutError as error:
+        raise OperationalError("ping", None, error) from error
+    except dialect.loaded_dbapi.Error as error:
+        if not dialect.is_disconnect(error, dbapi_connection, None):
+            raise OperationalError("ping", None, error) from error
+        raise DisconnectionError(f"{type(error).__name__}: {error}") from error
+    except OSError as error:  # the driver's own: a connection reset
+        raise DisconnectionError(f"{type(error).__name__}: {error}") from error
 
 
 def driver_error_as_database_error(context: ExceptionContext) -> DBAPIError | None:

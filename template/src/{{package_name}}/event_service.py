@@ -25,6 +25,6 @@ async def get_event(session: AsyncSession, event_id: int) -> Event:
 
 
 async def list_events(
-    session: AsyncSession, limit: int, offset: int
+    session: AsyncSession, limit: int, offset: int, after_id: int | None = None
 ) -> tuple[Sequence[Event], int]:
-    return await fetch_page(session, Event, [], limit, offset)
+    return await fetch_page(session, Event, [], limit, offset, after_id)

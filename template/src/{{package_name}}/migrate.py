@@ -6,10 +6,13 @@ that `alembic check` and `alembic revision --autogenerate` understand.
 """
 
 import os
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 # Databases made before the template built them with the migrations hold this revision's tables
@@ -21,14 +24,15 @@ FIRST_REVISION = "0001"
 PROJECT_ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-def alembic_config(connection: Connection) -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
     path = Path(os.environ.get("ALEMBIC_CONFIG") or PROJECT_ALEMBIC_INI)
     if not path.is_file():
         raise FileNotFoundError(
             f"No Alembic configuration at {path}: set ALEMBIC_CONFIG to the path of alembic.ini"
         )
     config = Config(path)
-    config.attributes["connection"] = connection
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
@@ -38,3 +42,19 @@ def upgrade(connection: Connection, revision: str = "head") -> None:
     if "tickets" in tables and "alembic_version" not in tables:
         command.stamp(config, FIRST_REVISION)
     command.upgrade(config, revision)
+
+
+@cache
+def older_revisions() -> frozenset[str]:
+    """The revisions the package ships before its head."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return frozenset(revision.revision for revision in script.walk_revisions()) - set(
+        script.get_heads()
+    )
+
+
+def is_behind(connection: Connection) -> bool:
+    """Whether the database is at a revision older than the package's head. One without
+    `alembic_version` (tables from `metadata.create_all`) or at a newer revision is not."""
+    current = MigrationContext.configure(connection).get_current_heads()
+    return not older_revisions().isdisjoint(current)

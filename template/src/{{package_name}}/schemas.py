@@ -29,6 +29,8 @@ def json_number(value: object) -> object:
 # Bounded so that any accepted value fits PostgreSQL's INTEGER and TEXT columns.
 MAX_INT = 2_147_483_647
 MAX_PAGE_SIZE = 100
+MAX_OFFSET = 10_000
+MAX_TOTAL = MAX_OFFSET + MAX_PAGE_SIZE
 NUMBER_ONLY = BeforeValidator(json_number)  # after the bounds, or they leave the JSON schema
 Price = Annotated[int, Field(ge=0, le=MAX_INT), NUMBER_ONLY]
 TicketId = Annotated[int, Field(ge=1, le=MAX_INT), NUMBER_ONLY]
@@ -178,7 +180,8 @@ class EventRead(BaseModel):
 
 
 class Page(BaseModel):
-    """One page of a list: `total` counts every match, `items` holds at most `limit` of them."""
+    """One page of a list: `total` counts the matches (at most MAX_TOTAL), `items` holds at most
+    `limit` of them."""
 
     total: int
     limit: int
@@ -199,7 +202,7 @@ class ErrorDetail(BaseModel):
     detail: str
 
 
-DatabaseState = Literal["ok", "unreachable", "busy", "not migrated"]
+DatabaseState = Literal["ok", "unreachable", "busy", "not migrated", "behind"]
 
 
 class HealthStatus(BaseModel):

@@ -23,8 +23,12 @@ from .pagination import fetch_page
 from .schemas import TicketCreate
 
 
-async def list_tickets(session: AsyncSession, limit: int, offset: int) -> Sequence[Ticket]:
+async def list_tickets(
+    session: AsyncSession, limit: int, offset: int, after_id: int | None = None
+) -> Sequence[Ticket]:
     query = select(Ticket).order_by(Ticket.id).limit(limit).offset(offset)
+    if after_id is not None:
+        query = query.where(Ticket.id > after_id)
     return (await session.scalars(query)).all()
 
 
@@ -32,6 +36,7 @@ async def list_ticket_page(
     session: AsyncSession,
     limit: int,
     offset: int,
+    after_id: int | None = None,
     is_sold: bool | None = None,
     event_id: int | None = None,
 ) -> tuple[Sequence[Ticket], int]:
@@ -40,7 +45,7 @@ async def list_ticket_page(
         conditions.append(Ticket.is_sold.is_(is_sold))
     if event_id is not None:
         conditions.append(Ticket.event_id == event_id)
-    return await fetch_page(session, Ticket, conditions, limit, offset)
+    return await fetch_page(session, Ticket, conditions, limit, offset, after_id)
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int) -> Ticket:

@@ -8,7 +8,7 @@ from .. import event_service, ticket_service
 from ..database import SessionDep
 from ..errors import BODY_RESPONSES, ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from ..exceptions import EventFullError
-from ..pagination import DEFAULT_LIMIT, Limit, Offset
+from ..pagination import DEFAULT_LIMIT, AfterId, Limit, Offset
 from ..schemas import (
     MAX_INT,
     ErrorDetail,
@@ -30,9 +30,12 @@ async def create_event(data: EventCreate, session: SessionDep) -> EventRead:
 
 @router.get("")
 async def list_events(
-    session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    session: SessionDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    after_id: AfterId = None,
 ) -> EventPage:
-    found, total = await event_service.list_events(session, limit, offset)
+    found, total = await event_service.list_events(session, limit, offset, after_id)
     return EventPage(
         items=[EventRead.model_validate(event) for event in found],
         total=total,

@@ -1,7 +1,8 @@
-"""Readiness: 200 when the database answers and holds every table and column the models use.
+"""Readiness: 200 when the database answers, holds every table and column the models use and is
+not at a revision older than the migrations' head.
 
-Otherwise 503, saying whether the database is unreachable, busy (a locked SQLite file) or not
-migrated (by the error's code, as for every route).
+Otherwise 503, saying whether the database is unreachable, busy (a locked SQLite file), not
+migrated (by the error's code, as for every route) or behind.
 """
 
 import logging
@@ -28,17 +29,24 @@ STATES: dict[str | None, DatabaseState] = {BUSY: "busy", NOT_READY: "not migrate
     responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": HealthStatus}},
 )
 async def health(session: SessionDep, response: Response) -> HealthStatus:
+    # Alembic is imported by the first health check, not with the app (see main.py's lifespan).
+    from ..migrate import is_behind
+
     try:
         await session.execute(text("SELECT 1"))
         for table in Base.metadata.sorted_tables:
             await session.execute(select(*table.columns).limit(0))
+        behind = await session.run_sync(lambda sync: is_behind(sync.connection()))
     except SQLAlchemyError as error:
-        return unavailable(response, STATES.get(database_problem(error), "unreachable"), error)
+        cause = getattr(error, "orig", None) or error
+        state = STATES.get(database_problem(error), "unreachable")
+        return unavailable(response, state, f"{type(cause).__name__}: {cause}")
+    if behind:
+        return unavailable(response, "behind", "older than the migrations' head")
     return HealthStatus(status="ok", database="ok")
 
 
-def unavailable(response: Response, database: DatabaseState, error: Exception) -> HealthStatus:
-    cause = getattr(error, "orig", None) or error
-    logger.warning("GET /health: 503 database %s (%s: %s)", database, type(cause).__name__, cause)
+def unavailable(response: Response, database: DatabaseState, cause: str) -> HealthStatus:
+    logger.warning("GET /health: 503 database %s (%s)", database, cause)
     response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return HealthStatus(status="unavailable", database=database)

@@ -17,7 +17,7 @@ from ..errors import (
     NOT_FOUND_RESPONSE,
     Responses,
 )
-from ..pagination import DEFAULT_LIMIT, Limit, Offset
+from ..pagination import DEFAULT_LIMIT, AfterId, Limit, Offset
 from ..schemas import (
     MAX_INT,
     PriceUpdate,
@@ -38,10 +38,13 @@ NOT_FOUND_OR_SOLD_RESPONSES: Responses = {**NOT_FOUND_RESPONSE, **CONFLICT_RESPO
 
 @router.get("/all")
 async def list_tickets(
-    session: SessionDep, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
+    session: SessionDep,
+    limit: Limit = DEFAULT_LIMIT,
+    offset: Offset = 0,
+    after_id: AfterId = None,
 ) -> TicketList:
     """One bounded page of every ticket: `limit` tickets (50 by default) from `offset`."""
-    found = await ticket_service.list_tickets(session, limit, offset)
+    found = await ticket_service.list_tickets(session, limit, offset, after_id)
     return TicketList(tickets=[TicketRead.model_validate(ticket) for ticket in found])
 
 
@@ -50,10 +53,13 @@ async def list_ticket_page(
     session: SessionDep,
     limit: Limit = DEFAULT_LIMIT,
     offset: Offset = 0,
+    after_id: AfterId = None,
     is_sold: QueryBool | None = None,
     event_id: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> TicketPage:
-    found, total = await ticket_service.list_ticket_page(session, limit, offset, is_sold, event_id)
+    found, total = await ticket_service.list_ticket_page(
+        session, limit, offset, after_id, is_sold, event_id
+    )
     return TicketPage(
         items=[TicketDetail.model_validate(ticket) for ticket in found],
         total=total,
