@@ -31,8 +31,8 @@ def test_a_new_scope_answer_gives_a_passing_suite_on_the_new_strategy(
     answers = recorded_answers(project)
     assert (answers["test_scope"], answers["package_name"]) == (new_scope, "box_office")
     assert sorted(path.name for path in (project / "src").iterdir()) == ["box_office"]
-    strategies = sorted(path.name for path in (project / "tests" / "harness").glob("*_scope.py"))
-    assert strategies == [f"{new_scope}_scope.py"]
+    first_line = (project / "tests" / "conftest.py").read_text().splitlines()[0]
+    assert first_line.endswith(f"how its tests are kept apart: {new_scope} scope.")
+    assert (project / "tests" / "harness" / "auditor.py").exists() == (new_scope == "session")
     result = run_suite(install(project), "-p", "randomly", TEST_DATABASE_URL=postgres_url)
     assert_ok(result)
-    assert f"isolation: {new_scope} scope" in result.stdout
