@@ -79,7 +79,8 @@ def migrate_a_new_column(project: Path, test_schema: str, env: dict[str, str]) -
     assert_ok(alembic(project, "check", env=env))
     suite = run(project, "uv", "run", "--no-sync", "pytest", "-p", "randomly")
     assert_ok(suite)
-    assert f"tables from: {TABLES_FROM[test_schema]}" in suite.stdout
+    schema_builder = (project / "tests" / "harness" / "schema.py").read_text().splitlines()[0]
+    assert TABLES_FROM[test_schema] in schema_builder
 
 
 @parametrize_answers(POSTGRES_JOURNEYS)
