@@ -1,12 +1,15 @@
 """`python -m <package>` on loopback, as a client on the open network meets it: oversized
-headers are refused, HEAD probes answered, and a 503's cause logged with time, level, logger."""
+headers are refused, slow clients disconnected, HEAD probes answered, and a 503's cause logged
+with time, level, logger."""
 
 import contextlib
 import re
 import socket
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -55,6 +58,37 @@ def test_oversized_headers_are_refused(
     answer = raw_request(port, b"GET /docs HTTP/1.1\r\nHost: test\r\n" + header + b"\r\n")
 
     assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer[:200]
+
+
+def seconds_until_disconnected(port: int, at_once: bytes, trickled: bytes) -> float:
+    """Sends `at_once`, then `trickled` a byte every half second; how long the server waits."""
+    with socket.create_connection(("127.0.0.1", port), timeout=0.5) as connection:
+        started = time.monotonic()
+        connection.sendall(at_once)
+        for byte in [*trickled, *[None] * 60]:
+            with contextlib.suppress(TimeoutError):
+                if connection.recv(1) == b"":
+                    break
+            if byte is not None:
+                connection.send(bytes([byte]))
+        return time.monotonic() - started
+
+
+def test_slow_and_silent_clients_are_disconnected_after_the_request_timeout(
+    server: tuple[int, subprocess.Popen[str]],
+) -> None:
+    port, _ = server
+    body = b'{"name": "Slow", "price": 10, "starts_at": "2030-01-01T00:00:00Z"}'
+    post = b"POST /tickets/create HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+    clients = [
+        (b"", b""),  # connects, sends nothing
+        (b"", b"GET /docs HTTP/1.1\r\nHost: test\r\nX-Padding: " + b"a" * 100 + b"\r\n\r\n"),
+        (post + b"Content-Length: %d\r\n\r\n" % len(body), body),  # a whole head, a slow body
+    ]
+    with ThreadPoolExecutor(len(clients)) as pool:
+        waited = list(pool.map(lambda client: seconds_until_disconnected(port, *client), clients))
+
+    assert all(9 < seconds < 13 for seconds in waited), waited  # REQUEST_TIMEOUT: 10 s
 
 
 def test_a_head_probe_of_health_gets_its_status(server: tuple[int, subprocess.Popen[str]]) -> None:
