@@ -39,15 +39,6 @@ def test_the_troubleshooting_guide_explains_the_auditors_failure(tmp_path: Path)
     assert first_match(r'SWITCH = "(\w+)"', auditor) + "=off" in guide
 
 
-def test_the_troubleshooting_guide_explains_the_shared_connection_section(tmp_path: Path) -> None:
-    project = render(tmp_path, test_scope="session")
-
-    hint = (project / "tests" / "harness" / "shared_connection.py").read_text()
-    guide = (project / "docs" / "troubleshooting.md").read_text()
-    section = first_match(r'report\.sections\.append\(\("([^"]+)"', hint)
-    assert f"*{section}*" in guide
-
-
 @pytest.mark.parametrize("test_scope", ["function", "class"])
 def test_only_session_scope_troubleshoots_the_auditor(tmp_path: Path, test_scope: str) -> None:
     project = render(tmp_path, test_scope=test_scope)

@@ -81,25 +81,6 @@ async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> 
     await engine.dispose()
 """
 
-# The `session` fixture's work gathered with requests: both on the test's one connection at once.
-SHARING_TEST = """\
-import asyncio
-
-from httpx import AsyncClient
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
-
-async def test_arranges_while_requests_run(client: AsyncClient, session: AsyncSession) -> None:
-    async def arrange() -> None:
-        for _ in range(20):
-            await session.execute(text("SELECT pg_sleep(0.005)"))
-            await session.commit()
-
-    await asyncio.gather(arrange(), *(client.get("/tickets") for _ in range(20)))
-"""
-
-
 @dataclass(frozen=True)
 class Mutation:
     """Replace `mechanism` with `replacement` in `path` of a project rendered with `answers`,
@@ -296,20 +277,6 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
     ) in audited.stdout, output_of(audited)
     # Row counts alone miss it: without the auditor the test passes.
     assert unaudited.returncode == 0, output_of(unaudited)
-
-
-@pytest.mark.parametrize("db_driver", ["asyncpg", "psycopg"])
-def test_two_uses_of_the_shared_connection_name_the_cause(
-    project_path: Path, db_driver: str
-) -> None:
-    project = install(render(project_path, db_driver=db_driver, test_scope="session"))
-    (project / "tests" / "test_sharing.py").write_text(SHARING_TEST)
-
-    result = run_suite(project, "-p", "no:randomly", "tests/test_sharing.py")
-
-    assert result.returncode == 1, output_of(result)
-    assert "the test's shared connection" in result.stdout, output_of(result)
-    assert "@pytest.mark.real_commits" in result.stdout, output_of(result)
 
 
 def mutated(

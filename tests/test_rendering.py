@@ -67,7 +67,7 @@ def test_only_the_chosen_strategy_is_rendered(tmp_path: Path, test_scope: str) -
 OWN_MECHANISMS = {
     "class": ["fresh_tables"],
     "function": ["empty_tables", "reset_tables"],
-    "session": ["audit_isolation", "shared_connection", "join_transaction_mode"],
+    "session": ["audit_isolation", "join_transaction_mode"],
 }
 
 
