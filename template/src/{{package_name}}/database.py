@@ -38,12 +38,14 @@ def create_engine(
     **kwargs: Any,
 ) -> AsyncEngine:
     """An engine whose waits are bounded: for a connection (from the server or the pool, each
-    `connect_timeout`), for a statement's answer (SQLite: for another writer's lock)."""
+    `connect_timeout`), for a statement's answer (SQLite: for another writer's lock).
+    PostgreSQL connections are pinged at checkout unless `pool_pre_ping=False`."""
     parsed = async_database_url(url)
     arguments = connect_arguments(parsed, connect_timeout, statement_timeout)
     arguments |= kwargs.pop("connect_args", {})
     if "poolclass" not in kwargs and parsed.database not in (None, "", ":memory:"):
         kwargs.setdefault("pool_timeout", connect_timeout)
+    pre_ping = kwargs.pop("pool_pre_ping", True)
     engine = create_async_engine(parsed, **kwargs)
     # A PostgreSQL URL's parameters reach the driver as `arguments`, by the driver's names.
     replaced = set(parsed.query) if parsed.get_backend_name() == "postgresql" else set()
@@ -51,7 +53,7 @@ def create_engine(
     event.listen(engine.sync_engine, "handle_error", driver_error_as_database_error)
     if engine.dialect.name == "sqlite":
         _use_sqlite_transactions(engine)
-    else:
+    elif pre_ping:
         event.listen(engine.sync_engine, "checkout", partial(ping, engine.dialect))
     return engine
 
