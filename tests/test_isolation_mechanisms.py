@@ -81,6 +81,7 @@ async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> 
     await engine.dispose()
 """
 
+
 @dataclass(frozen=True)
 class Mutation:
     """Replace `mechanism` with `replacement` in `path` of a project rendered with `answers`,
