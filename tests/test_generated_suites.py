@@ -44,7 +44,16 @@ def test_generated_suite_passes_in_random_order_on_two_workers(
     assert "2 workers" in result.stdout
 
 
-@parametrize_answers(COMBINATIONS)
+# Serially too, once per driver and per scope (the parallel runs above cover every variant;
+# CI's 20 minutes hold no more; docs/benchmarks.md keeps a run of every variant serially).
+SERIAL_ROWS: list[Answers] = [
+    {"db_driver": "asyncpg", "test_scope": "session"},
+    {"db_driver": "psycopg", "test_scope": "function"},
+    {"db_driver": "aiosqlite", "test_scope": "class"},
+]
+
+
+@parametrize_answers(SERIAL_ROWS)
 def test_generated_suite_passes_in_random_order_serially(
     installed_project: Project, answers: Answers
 ) -> None:
