@@ -40,6 +40,14 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def serial_suites(session: nox.Session) -> None:
+    """Every variant's generated suite serially, in random order (`nox -s tests` runs three)."""
+    install_dev(session)
+    args = ["-n", "2", "tests/test_generated_suites.py", "-k", "serially", "-rP"]
+    session.run("pytest", *args, *session.posargs, env={"ALL_SERIAL": "1"})
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy on the template's own code."""
     # The bench group too, so that mypy sees matplotlib and the benchmark's other imports.

@@ -4,6 +4,7 @@ PostgreSQL variants use TEST_DATABASE_URL when the runner sets it (CI points it 
 server), else the embedded server; they never fall back to SQLite.
 """
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,13 +45,15 @@ def test_generated_suite_passes_in_random_order_on_two_workers(
     assert "2 workers" in result.stdout
 
 
-# Serially too, once per driver and per scope (the parallel runs above cover every variant;
-# CI's 20 minutes hold no more; docs/benchmarks.md keeps a run of every variant serially).
+# Serially too: once per driver and per scope (CI's 20 minutes hold no more); every variant
+# with ALL_SERIAL=1, as `nox -s serial_suites` runs them.
 SERIAL_ROWS: list[Answers] = [
     {"db_driver": "asyncpg", "test_scope": "session"},
     {"db_driver": "psycopg", "test_scope": "function"},
     {"db_driver": "aiosqlite", "test_scope": "class"},
 ]
+if os.environ.get("ALL_SERIAL") == "1":
+    SERIAL_ROWS = COMBINATIONS + ALEMBIC_COMBINATIONS
 
 
 @parametrize_answers(SERIAL_ROWS)
