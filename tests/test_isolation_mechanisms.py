@@ -274,7 +274,7 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
     assert audited.returncode == 1, output_of(audited)
     assert (
         "Isolation audit: tests/test_ddl_leak.py::test_adds_a_column_through_an_engine_of_its_own "
-        "left a committed schema change behind in tickets (added_by_a_test"
+        "left a committed schema change behind in tickets.added_by_a_test"
     ) in audited.stdout, output_of(audited)
     # Row counts alone miss it: without the auditor the test passes.
     assert unaudited.returncode == 0, output_of(unaudited)
