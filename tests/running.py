@@ -89,6 +89,15 @@ def run_suite(project: Path, *args: str, **env: str | None) -> subprocess.Comple
     return run(project, "uv", "run", "--no-sync", "pytest", *args, env=clean_env(**env))
 
 
+def run_suite_on_two_workers(
+    project: Path, test_scope: str, **env: str | None
+) -> subprocess.CompletedProcess[str]:
+    """In random order, with the command each scope's README gives for parallel runs (a class
+    stays on one worker)."""
+    distribution = ["--dist", "loadscope"] if test_scope == "class" else []
+    return run_suite(project, "-n", "2", *distribution, "-p", "randomly", **env)
+
+
 def summary(result: subprocess.CompletedProcess[str]) -> str:
     """The generated suite's header line about its database, and its closing line."""
     lines = result.stdout.splitlines()

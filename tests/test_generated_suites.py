@@ -17,6 +17,7 @@ from .running import (
     output_of,
     recording_schema_builds,
     run_suite,
+    run_suite_on_two_workers,
     schema_builds,
     summary,
 )
@@ -28,15 +29,15 @@ LINTERS = pytest.mark.parametrize(
 )
 
 
-@parametrize_answers(COMBINATIONS + ALEMBIC_COMBINATIONS)
+# The ALEMBIC_COMBINATIONS run on two workers in test_user_migrations.py, after a migration of
+# the user's.
+@parametrize_answers(COMBINATIONS)
 def test_generated_suite_passes_in_random_order_on_two_workers(
     installed_project: Project, answers: Answers
 ) -> None:
     project = installed_project(**answers)
-    # The command each scope's README gives for parallel runs: a class stays on one worker.
-    distribution = ["--dist", "loadscope"] if answers["test_scope"] == "class" else []
 
-    result = run_suite(project, "-n", "2", *distribution, "-p", "randomly")
+    result = run_suite_on_two_workers(project, str(answers["test_scope"]))
 
     assert_ok(result)
     print(summary(result))

@@ -4,12 +4,13 @@ As a user does it: a committed project, a database at head (PostgreSQL: one the 
 SQLite: the development database the service builds on its first start), two new columns on
 `tickets` (one nullable, one with a server default), `alembic revision --autogenerate`. Then the
 revision passes ruff as alembic wrote it (its post-write hooks run the project's ruff),
-`alembic check` finds nothing left to migrate, and the generated suite passes, its harness now
-running the new revision (test_schema=alembic) under every scope.
+`alembic check` finds nothing left to migrate, and the generated suite passes on two workers in
+random order, its harness now running the new revision (test_schema=alembic) under every scope.
 
 Lean on purpose: the scopes whose harness migrates per test (function) and per schema (class)
-on PostgreSQL, the session scope on SQLite (batch migrations), and create_all once. These runs
-replace the plain alembic suite runs test_generated_suites.py used to make for the same variants.
+on PostgreSQL, the session scope on SQLite (batch migrations), and create_all once. The alembic
+rows are answers.ALEMBIC_COMBINATIONS: their runs on two workers are these; `nox -s serial_suites`
+runs them serially.
 """
 
 import sqlite3
@@ -19,7 +20,15 @@ from pathlib import Path
 from .answers import Answer, Answers, parametrize_answers
 from .history import commit_all, git
 from .rendering import render
-from .running import assert_ok, clean_env, free_port, install, run, wait_until_serving
+from .running import (
+    assert_ok,
+    clean_env,
+    free_port,
+    install,
+    run,
+    run_suite_on_two_workers,
+    wait_until_serving,
+)
 
 POSTGRES_JOURNEYS: list[Answers] = [
     {"db_driver": "asyncpg", "test_scope": "function", "test_schema": "alembic"},
@@ -64,7 +73,7 @@ def add_columns_to_tickets(project: Path) -> None:
     models.write_text(text.replace(anchor, NEW_COLUMNS + anchor))
 
 
-def migrate_a_new_column(project: Path, test_schema: str, env: dict[str, str]) -> None:
+def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -> None:
     """From a database at head: change the model, autogenerate, check, upgrade, run the suite."""
     assert_ok(alembic(project, "check", env=env))
     add_columns_to_tickets(project)
@@ -77,10 +86,9 @@ def migrate_a_new_column(project: Path, test_schema: str, env: dict[str, str]) -
         assert_ok(run(project, "uv", "run", "--no-sync", *linter, str(revision)))
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
-    suite = run(project, "uv", "run", "--no-sync", "pytest", "-p", "randomly")
-    assert_ok(suite)
+    assert_ok(run_suite_on_two_workers(project, str(answers["test_scope"])))
     schema_builder = (project / "tests" / "harness" / "schema.py").read_text().splitlines()[0]
-    assert TABLES_FROM[test_schema] in schema_builder
+    assert TABLES_FROM[str(answers["test_schema"])] in schema_builder
 
 
 @parametrize_answers(POSTGRES_JOURNEYS)
@@ -91,18 +99,17 @@ def test_a_new_column_on_postgresql(
     env = clean_env(DATABASE_URL=empty_database_url)
     assert_ok(alembic(project, "upgrade", "head", env=env))
 
-    migrate_a_new_column(project, str(answers["test_schema"]), env)
+    migrate_a_new_column(project, answers, env)
 
 
 def test_a_new_column_on_the_sqlite_development_database(project_path: Path) -> None:
     """No `alembic upgrade` by hand: the service's first start builds the database at head."""
-    project = committed_project(
-        project_path, db_driver="aiosqlite", test_scope="session", test_schema="alembic"
-    )
+    answers: Answers = {"db_driver": "aiosqlite", "test_scope": "session", "test_schema": "alembic"}
+    project = committed_project(project_path, **answers)
     start_once(project)
     assert (project / "ticketing_service.db").is_file()
 
-    migrate_a_new_column(project, "alembic", clean_env(DATABASE_URL=None))
+    migrate_a_new_column(project, answers, clean_env(DATABASE_URL=None))
 
 
 def test_a_development_database_from_before_the_migrations_is_upgraded(project_path: Path) -> None:
