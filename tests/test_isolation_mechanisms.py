@@ -67,18 +67,56 @@ async def test_writes_through_an_engine_of_its_own(client: AsyncClient, database
 """,
 }
 
-# Committed DDL: the row counts hold, the next test sees the column.
+# Seed data of module scope: committed before the module's first test, deleted after its last.
+MODULE_SEED = """\
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import delete
+
+from ticketing_service.database import create_engine, create_sessionmaker
+from ticketing_service.models import Ticket
+
+
+@pytest.fixture(scope="module")
+async def seeded_ticket(database_url: str) -> AsyncIterator[int]:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        ticket = Ticket(price=5)
+        session.add(ticket)
+        await session.commit()
+        yield ticket.id
+        await session.execute(delete(Ticket).where(Ticket.id == ticket.id))
+        await session.commit()
+    await engine.dispose()
+
+
+@pytest.mark.parametrize("reader", ["first", "second"])
+async def test_reads_the_seed(seeded_ticket: int, client: AsyncClient, reader: str) -> None:
+    assert (await client.get(f"/tickets/{seeded_ticket}")).status_code == 200
+"""
+
+# Committed DDL: the row counts hold, the next tests see the column and the unique index.
 DDL_LEAK = """\
 from sqlalchemy import text
 
 from ticketing_service.database import create_engine
 
 
-async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> None:
+async def commit(database_url: str, statement: str) -> None:
     engine = create_engine(database_url)
     async with engine.begin() as connection:
-        await connection.execute(text("ALTER TABLE tickets ADD COLUMN added_by_a_test TEXT"))
+        await connection.execute(text(statement))
     await engine.dispose()
+
+
+async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> None:
+    await commit(database_url, "ALTER TABLE tickets ADD COLUMN added_by_a_test TEXT")
+
+
+async def test_adds_an_index_through_an_engine_of_its_own(database_url: str) -> None:
+    await commit(database_url, "CREATE UNIQUE INDEX added_by_a_test ON tickets (price)")
 """
 
 
@@ -263,6 +301,22 @@ def test_the_auditor_names_the_leaking_test_with_its_tables(
     assert "Isolation audit" not in unaudited.stdout, output_of(unaudited)
 
 
+def test_the_auditor_counts_afresh_where_a_module_fixture_commits_and_removes_seed_data(
+    audited_project: Path,
+) -> None:
+    project = audited_project
+    (project / "tests" / "test_module_seed.py").write_text(MODULE_SEED)
+    (project / "tests" / "test_leak.py").write_text(LEAKING_TESTS["alone"])
+    suite = ("-p", "no:randomly", "tests/test_module_seed.py", "tests/test_leak.py")
+
+    audited = run_suite(project, *suite, CI="true")
+
+    # Only the leak after the module is blamed: not the seed, nor its removal.
+    (blamed,) = broken_tests(audited, "")
+    assert blamed.startswith("ERROR tests/test_leak.py::test_writes_through_an_engine_of_its_own")
+    assert "3 passed" in audited.stdout, output_of(audited)
+
+
 def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
     project = audited_project
     (project / "tests" / "test_ddl_leak.py").write_text(DDL_LEAK)
@@ -276,7 +330,11 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
         "Isolation audit: tests/test_ddl_leak.py::test_adds_a_column_through_an_engine_of_its_own "
         "left a committed schema change behind in tickets.added_by_a_test"
     ) in audited.stdout, output_of(audited)
-    # Row counts alone miss it: without the auditor the test passes.
+    assert (
+        "Isolation audit: tests/test_ddl_leak.py::test_adds_an_index_through_an_engine_of_its_own "
+        "left a committed schema change behind in added_by_a_test."
+    ) in audited.stdout, output_of(audited)
+    # Row counts alone miss them: without the auditor the tests pass.
     assert unaudited.returncode == 0, output_of(unaudited)
 
 

@@ -25,6 +25,7 @@ from .running import (
     clean_env,
     free_port,
     install,
+    output_of,
     run,
     run_suite_on_two_workers,
     wait_until_serving,
@@ -86,7 +87,9 @@ def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -
         assert_ok(run(project, "uv", "run", "--no-sync", *linter, str(revision)))
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
-    assert_ok(run_suite_on_two_workers(project, str(answers["test_scope"])))
+    suite = run_suite_on_two_workers(project, str(answers["test_scope"]))
+    assert_ok(suite)
+    assert "2 workers" in suite.stdout, output_of(suite)
     schema_builder = (project / "tests" / "harness" / "schema.py").read_text().splitlines()[0]
     assert TABLES_FROM[str(answers["test_schema"])] in schema_builder
 
