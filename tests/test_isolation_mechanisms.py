@@ -119,6 +119,24 @@ async def test_adds_an_index_through_an_engine_of_its_own(database_url: str) -> 
     await commit(database_url, "CREATE UNIQUE INDEX added_by_a_test ON tickets (price)")
 """
 
+# Committed DDL that takes a model table away: it has no rows to count, its columns say it went.
+TABLE_RENAME_LEAK = """\
+from sqlalchemy import text
+
+from ticketing_service.database import create_engine
+
+
+async def test_renames_a_table_through_an_engine_of_its_own(database_url: str) -> None:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE tickets RENAME TO renamed_by_a_test"))
+    await engine.dispose()
+
+
+async def test_touches_no_table() -> None:
+    pass
+"""
+
 
 @dataclass(frozen=True)
 class Mutation:
@@ -336,6 +354,31 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
     ) in audited.stdout, output_of(audited)
     # Row counts alone miss them: without the auditor the tests pass.
     assert unaudited.returncode == 0, output_of(unaudited)
+
+
+@pytest.mark.parametrize("driver", ["psycopg", "aiosqlite"])
+def test_the_auditor_names_a_model_table_that_committed_ddl_took_away(
+    request: pytest.FixtureRequest, driver: str
+) -> None:
+    project: Path = (
+        request.getfixturevalue("audited_project")
+        if driver == "psycopg"
+        else install(render(new_project_folder("audited-"), db_driver=driver, test_scope="session"))
+    )
+    (project / "tests" / "test_rename_leak.py").write_text(TABLE_RENAME_LEAK)
+
+    audited = run_suite(project, "-p", "no:randomly", "tests/test_rename_leak.py", CI="true")
+
+    # Named as a schema change of the test that made it, not a database error in every test after.
+    (blamed,) = broken_tests(audited, "")
+    assert blamed.startswith(
+        "ERROR tests/test_rename_leak.py::test_renames_a_table_through_an_engine_of_its_own"
+    ), output_of(audited)
+    assert (
+        "test_renames_a_table_through_an_engine_of_its_own left a committed schema change behind"
+        " in renamed_by_a_test"
+    ) in audited.stdout, output_of(audited)
+    assert "2 passed, 1 error" in audited.stdout, output_of(audited)
 
 
 def mutated(
