@@ -97,6 +97,38 @@ async def test_reads_the_seed(seeded_ticket: int, client: AsyncClient, reader: s
     assert (await client.get(f"/tickets/{seeded_ticket}")).status_code == 200
 """
 
+# Seed data of session scope, first set up by the module's second test, deleted at the run's end.
+SESSION_SEED = """\
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import AsyncClient
+
+from ticketing_service.database import create_engine, create_sessionmaker
+from ticketing_service.models import Ticket
+
+
+@pytest.fixture(scope="session")
+async def seeded_ticket(database_url: str) -> AsyncIterator[int]:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        ticket = Ticket(price=5)
+        session.add(ticket)
+        await session.commit()
+        yield ticket.id
+        await session.delete(ticket)
+        await session.commit()
+    await engine.dispose()
+
+
+async def test_lists_before_the_seed(client: AsyncClient) -> None:
+    assert (await client.get("/tickets/all")).status_code == 200
+
+
+async def test_reads_the_seed(seeded_ticket: int, client: AsyncClient) -> None:
+    assert (await client.get(f"/tickets/{seeded_ticket}")).status_code == 200
+"""
+
 # Committed DDL: the row counts hold, the next tests see the column and the unique index.
 DDL_LEAK = """\
 from sqlalchemy import text
@@ -333,6 +365,18 @@ def test_the_auditor_counts_afresh_where_a_module_fixture_commits_and_removes_se
     (blamed,) = broken_tests(audited, "")
     assert blamed.startswith("ERROR tests/test_leak.py::test_writes_through_an_engine_of_its_own")
     assert "3 passed" in audited.stdout, output_of(audited)
+
+
+def test_the_auditor_counts_afresh_where_a_session_fixture_first_used_mid_module_commits(
+    audited_project: Path,
+) -> None:
+    project = audited_project
+    (project / "tests" / "test_session_seed.py").write_text(SESSION_SEED)
+
+    audited = run_suite(project, "-p", "no:randomly", "tests/test_session_seed.py", CI="true")
+
+    assert audited.returncode == 0, output_of(audited)
+    assert "2 passed" in audited.stdout, output_of(audited)
 
 
 def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
