@@ -272,7 +272,8 @@ def test_a_server_that_never_answers_is_named_with_the_reason(
     message = result.stdout + result.stderr
     (line,) = [line for line in message.splitlines() if "could not start" in line]
     reason = line.partition(f"cannot connect to {url} (")[2].removesuffix(")")
-    assert reason.strip() and not reason.rstrip().endswith(":"), line  # the reason, not "...: "
+    assert reason.strip(), line
+    assert not reason.rstrip().endswith(":"), line  # a reason after the error's name
     assert "Traceback" not in message
 
 

@@ -67,38 +67,8 @@ async def test_writes_through_an_engine_of_its_own(client: AsyncClient, database
 """,
 }
 
-# Seed data of module scope: committed before the module's first test, deleted after its last.
-MODULE_SEED = """\
-from collections.abc import AsyncIterator
-
-import pytest
-from httpx import AsyncClient
-from sqlalchemy import delete
-
-from ticketing_service.database import create_engine, create_sessionmaker
-from ticketing_service.models import Ticket
-
-
-@pytest.fixture(scope="module")
-async def seeded_ticket(database_url: str) -> AsyncIterator[int]:
-    engine = create_engine(database_url)
-    async with create_sessionmaker(engine)() as session:
-        ticket = Ticket(price=5)
-        session.add(ticket)
-        await session.commit()
-        yield ticket.id
-        await session.execute(delete(Ticket).where(Ticket.id == ticket.id))
-        await session.commit()
-    await engine.dispose()
-
-
-@pytest.mark.parametrize("reader", ["first", "second"])
-async def test_reads_the_seed(seeded_ticket: int, client: AsyncClient, reader: str) -> None:
-    assert (await client.get(f"/tickets/{seeded_ticket}")).status_code == 200
-"""
-
-# Seed data of session scope, first set up by the module's second test, deleted at the run's end.
-SESSION_SEED = """\
+# Seed data committed by a fixture of the given scope, deleted when that scope ends.
+SEED_FIXTURE = """\
 from collections.abc import AsyncIterator
 
 import pytest
@@ -108,7 +78,7 @@ from ticketing_service.database import create_engine, create_sessionmaker
 from ticketing_service.models import Ticket
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="{scope}")
 async def seeded_ticket(database_url: str) -> AsyncIterator[int]:
     engine = create_engine(database_url)
     async with create_sessionmaker(engine)() as session:
@@ -119,7 +89,21 @@ async def seeded_ticket(database_url: str) -> AsyncIterator[int]:
         await session.delete(ticket)
         await session.commit()
     await engine.dispose()
+"""
+# Committed before the module's first test, deleted after its last.
+MODULE_SEED = (
+    SEED_FIXTURE.format(scope="module")
+    + """
 
+@pytest.mark.parametrize("reader", ["first", "second"])
+async def test_reads_the_seed(seeded_ticket: int, client: AsyncClient, reader: str) -> None:
+    assert (await client.get(f"/tickets/{seeded_ticket}")).status_code == 200
+"""
+)
+# First set up by the module's second test, deleted at the run's end.
+SESSION_SEED = (
+    SEED_FIXTURE.format(scope="session")
+    + """
 
 async def test_lists_before_the_seed(client: AsyncClient) -> None:
     assert (await client.get("/tickets/all")).status_code == 200
@@ -128,6 +112,7 @@ async def test_lists_before_the_seed(client: AsyncClient) -> None:
 async def test_reads_the_seed(seeded_ticket: int, client: AsyncClient) -> None:
     assert (await client.get(f"/tickets/{seeded_ticket}")).status_code == 200
 """
+)
 
 # Committed DDL: the row counts hold, the next tests see the column and the unique index.
 DDL_LEAK = """\
