@@ -272,8 +272,7 @@ def test_a_server_that_never_answers_is_named_with_the_reason(
     message = result.stdout + result.stderr
     (line,) = [line for line in message.splitlines() if "could not start" in line]
     reason = line.partition(f"cannot connect to {url} (")[2].removesuffix(")")
-    assert reason.strip(), line
-    assert not reason.rstrip().endswith(":"), line  # a reason after the error's name
+    assert reason.startswith(("TimeoutError: no answer in time", "ConnectionTimeout: ")), line
     assert "Traceback" not in message
 
 
