@@ -141,8 +141,8 @@ async def test_lists_the_seed(seeded_tickets: int, client: AsyncClient) -> None:
     assert len((await client.get("/tickets/all")).json()["tickets"]) == seeded_tickets
 """
 
-# Committed DDL: the row counts hold, the next tests see the column and the unique index.
-DDL_LEAK = """\
+# Statements committed through an engine of the test's own.
+COMMIT_HELPER = """\
 from sqlalchemy import text
 
 from ticketing_service.database import create_engine
@@ -153,7 +153,12 @@ async def commit(database_url: str, statement: str) -> None:
     async with engine.begin() as connection:
         await connection.execute(text(statement))
     await engine.dispose()
+"""
 
+# Committed DDL: the row counts hold, the next tests see the column and the unique index.
+DDL_LEAK = (
+    COMMIT_HELPER
+    + """
 
 async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> None:
     await commit(database_url, "ALTER TABLE tickets ADD COLUMN added_by_a_test TEXT")
@@ -162,21 +167,13 @@ async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> 
 async def test_adds_an_index_through_an_engine_of_its_own(database_url: str) -> None:
     await commit(database_url, "CREATE UNIQUE INDEX added_by_a_test ON tickets (price)")
 """
+)
 
 # Committed DDL that takes a model table away: it has no rows to count, its columns say it went;
 # the other tables are still counted.
-TABLE_RENAME_LEAK = """\
-from sqlalchemy import text
-
-from ticketing_service.database import create_engine
-
-
-async def commit(database_url: str, statement: str) -> None:
-    engine = create_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.execute(text(statement))
-    await engine.dispose()
-
+TABLE_RENAME_LEAK = (
+    COMMIT_HELPER
+    + """
 
 async def test_renames_a_table_through_an_engine_of_its_own(database_url: str) -> None:
     await commit(database_url, "ALTER TABLE tickets RENAME TO renamed_by_a_test")
@@ -193,6 +190,7 @@ async def test_adds_an_event_through_an_engine_of_its_own(database_url: str) -> 
         " VALUES ('Gig', 'Club', '2030-06-01 20:00:00', 1)",
     )
 """
+)
 
 
 @dataclass(frozen=True)
