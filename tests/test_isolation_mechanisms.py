@@ -343,11 +343,14 @@ def test_a_real_commits_test_without_its_clean_up_fails_the_next_one(project_pat
     ], output_of(result)
 
 
+def new_audited_project(driver: str) -> Path:
+    """A session-scope project of its own: its tests write leaking test files into it."""
+    return install(render(new_project_folder("audited-"), db_driver=driver, test_scope="session"))
+
+
 @pytest.fixture(scope="module")
 def audited_project() -> Path:
-    return install(
-        render(new_project_folder("audited-"), db_driver="psycopg", test_scope="session")
-    )
+    return new_audited_project("psycopg")
 
 
 @pytest.mark.parametrize("leak", LEAKING_TESTS)
@@ -430,13 +433,9 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
 
 @pytest.mark.parametrize("driver", ["psycopg", "aiosqlite"])
 def test_the_auditor_names_a_model_table_that_committed_ddl_took_away(
-    request: pytest.FixtureRequest, driver: str
+    audited_project: Path, driver: str
 ) -> None:
-    project: Path = (
-        request.getfixturevalue("audited_project")
-        if driver == "psycopg"
-        else install(render(new_project_folder("audited-"), db_driver=driver, test_scope="session"))
-    )
+    project = audited_project if driver == "psycopg" else new_audited_project(driver)
     (project / "tests" / "test_rename_leak.py").write_text(TABLE_RENAME_LEAK)
 
     audited = run_suite(project, "-p", "no:randomly", "tests/test_rename_leak.py", CI="true")
