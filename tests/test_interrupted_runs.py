@@ -192,6 +192,49 @@ def test_sigterm_always_stops_the_run_and_drops_every_database(
         assert leftovers(private_tmp) == []
 
 
+# Each xdist worker waits in pytest_configure: before its session starts, so before the harness
+# has set its SIGTERM handler up.
+HOLD_THE_START = """
+import os
+import time
+from pathlib import Path
+
+
+def pytest_configure(config):
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        Path(os.environ["HOLD_MARKERS"], f"start-{os.getpid()}").touch()
+        time.sleep(2)
+"""
+
+
+def test_sigterm_before_the_workers_are_ready_stops_the_run(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+    tmp_path: Path,
+) -> None:
+    project = installed_project(project_name=PROJECT_NAME)
+    before = databases_named(postgres_url, DATABASES)
+    (tmp_path / "hold_the_start.py").write_text(HOLD_THE_START)
+    run = held_run(
+        project,
+        "-n",
+        "2",
+        "-p",
+        "hold_the_start",
+        TEST_DATABASE_URL=postgres_url,
+        TMPDIR=str(private_tmp),
+    )
+    run.wait_until_held(processes=2)
+
+    returncode = run.terminate()
+
+    assert returncode == pytest.ExitCode.INTERRUPTED, run.output()
+    assert databases_named(postgres_url, DATABASES) - before == set()
+    assert leftovers(private_tmp) == []
+
+
 def test_a_kill_at_any_moment_of_the_start_leaves_nothing_the_next_run_keeps(
     installed_project: Project,
     postgres_url: str,

@@ -79,3 +79,25 @@ def test_generated_suite_passes_on(project_on: Project, version: str) -> None:
 
     assert_ok(result)
     print(summary(result))
+
+
+def test_without_docker_the_newest_python_stops_with_one_message(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """docker-py leaves the socket of a connection that failed to the garbage collector; on 3.13
+    its ResourceWarning, an error under the project's filterwarnings, added a traceback."""
+    version = PYTHONS[-1]
+    find_python(version, tmp_path_factory.getbasetemp())
+    project = render(new_project_folder("docker-less-"), min_python_version=version)
+    assert_ok(run(project, UV, "sync", "--quiet", env=python_env()))
+    env = python_env(
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="testcontainers",
+        DOCKER_HOST="unix:///nonexistent/docker.sock",
+    )
+
+    result = run(project, UV, "run", "--no-sync", "pytest", "tests/test_health.py", env=env)
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    assert "Docker is not reachable" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
