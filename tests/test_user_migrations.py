@@ -6,6 +6,9 @@ SQLite: the development database the service builds on its first start), two new
 revision passes ruff as alembic wrote it (its post-write hooks run the project's ruff),
 `alembic check` finds nothing left to migrate, and the generated suite passes on two workers in
 random order, its harness now running the new revision (test_schema=alembic) under every scope.
+Then a new model, a table with a foreign key to `events`, the same way (PostgreSQL, session
+scope, the auditor on): tests/test_migrations.py expects its table too, and a test of the user's
+writes to it.
 
 Lean on purpose: the scopes whose harness migrates per test (function) and per schema (class)
 on PostgreSQL, the session scope on SQLite (batch migrations), and create_all once. The alembic
@@ -41,6 +44,36 @@ NEW_COLUMNS = """\
     note: Mapped[str | None] = mapped_column(String(255), default=None)
     currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
 """
+NEW_MODEL = """
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    stars: Mapped[int]
+"""
+# Twice: whichever copy runs second finds only its own review.
+REVIEWS_TEST = """\
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing_service.models import Review
+
+from .factories import event_row
+
+
+@pytest.mark.parametrize("copy", ["first", "second"])
+async def test_an_events_review(session: AsyncSession, copy: str) -> None:
+    event = event_row()
+    session.add(event)
+    await session.flush()
+    session.add(Review(event_id=event.id, stars=5))
+    await session.commit()
+
+    assert (await session.scalars(select(Review.stars))).all() == [5]
+"""
 
 
 def committed_project(destination: Path, **answers: Answer) -> Path:
@@ -66,25 +99,33 @@ def start_once(project: Path) -> None:
             server.terminate()
 
 
+def models_of(project: Path) -> Path:
+    return project / "src" / "ticketing_service" / "models.py"
+
+
 def add_columns_to_tickets(project: Path) -> None:
-    models = project / "src" / "ticketing_service" / "models.py"
+    models = models_of(project)
     text = models.read_text()
     anchor = "    event_id: Mapped[int | None]"
     assert anchor in text
     models.write_text(text.replace(anchor, NEW_COLUMNS + anchor))
 
 
+def autogenerate(project: Path, message: str, env: dict[str, str]) -> str:
+    """`alembic revision --autogenerate -m MESSAGE`: the new revision, ruff-clean as written."""
+    assert_ok(alembic(project, "revision", "--autogenerate", "-m", message, env=env))
+    (revision,) = (project / "migrations" / "versions").glob(f"*_{message.replace(' ', '_')}.py")
+    for linter in (["ruff", "check"], ["ruff", "format", "--check"]):
+        assert_ok(run(project, "uv", "run", "--no-sync", *linter, str(revision)))
+    return revision.read_text()
+
+
 def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -> None:
     """From a database at head: change the model, autogenerate, check, upgrade, run the suite."""
     assert_ok(alembic(project, "check", env=env))
     add_columns_to_tickets(project)
-    assert_ok(alembic(project, "revision", "--autogenerate", "-m", "ticket notes", env=env))
-
-    (revision,) = (project / "migrations" / "versions").glob("*_ticket_notes.py")
-    written = revision.read_text()
+    written = autogenerate(project, "ticket notes", env)
     assert written.count("add_column(") == 2, written
-    for linter in (["ruff", "check"], ["ruff", "format", "--check"]):
-        assert_ok(run(project, "uv", "run", "--no-sync", *linter, str(revision)))
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
     suite = run_suite_on_two_workers(project, str(answers["test_scope"]))
@@ -103,6 +144,28 @@ def test_a_new_column_on_postgresql(
     assert_ok(alembic(project, "upgrade", "head", env=env))
 
     migrate_a_new_column(project, answers, env)
+
+
+def test_a_new_model_with_a_foreign_key_on_postgresql(
+    project_path: Path, empty_database_url: str
+) -> None:
+    answers: Answers = {"db_driver": "asyncpg", "test_scope": "session", "test_schema": "alembic"}
+    project = committed_project(project_path, **answers)
+    env = clean_env(DATABASE_URL=empty_database_url)
+    assert_ok(alembic(project, "upgrade", "head", env=env))
+
+    models = models_of(project)
+    models.write_text(models.read_text() + NEW_MODEL)
+    written = autogenerate(project, "event reviews", env)
+    assert written.count("create_table(") == 1, written
+    assert "fk_reviews_event_id_events" in written, written
+    assert_ok(alembic(project, "upgrade", "head", env=env))
+    assert_ok(alembic(project, "check", env=env))
+    (project / "tests" / "test_reviews.py").write_text(REVIEWS_TEST)
+
+    suite = run_suite_on_two_workers(project, "session", TEST_ISOLATION_AUDIT="on")
+    assert_ok(suite)
+    assert "2 workers" in suite.stdout, output_of(suite)
 
 
 def test_a_new_column_on_the_sqlite_development_database(project_path: Path) -> None:
