@@ -22,10 +22,11 @@ POSTGRES_WORDS = re.compile(r"postgres|asyncpg|psycopg|testcontainers", re.IGNOR
 TERMINAL_COLUMNS = 78
 # Copier shows a question's help after its mark, "🎤 " (3 columns).
 PROMPT_MARK = 3
-# `copier update` lines that change an answer; without --defaults Copier asks every question again.
 # The benchmarks put the three scopes within this of each other (ms per test, per driver).
 SPEED_WORDS = re.compile(r"fast|slow|quick", re.IGNORECASE)
-UPDATE_WITH_DATA = re.compile(r"copier update [^`\n]*--data")
+# A `copier update` command, or one that changes an answer anywhere in a line: without
+# --defaults Copier asks every question again, and stops where no terminal is.
+UPDATE_COMMAND = re.compile(r"^\s*copier update |copier update [^`\n]*--data")
 # The command, with its message; warnings against it name it without one.
 COMMIT_ALL_TRACKED = re.compile(r"commit -am ['\"]")
 
@@ -75,13 +76,13 @@ def test_every_prompt_fits_a_terminal(question: str) -> None:
     assert max(map(len, help_text.splitlines()), default=0) <= TERMINAL_COLUMNS - PROMPT_MARK
 
 
-def test_every_answer_changing_update_keeps_the_other_answers() -> None:
+def test_every_update_command_keeps_the_answers() -> None:
     found = [
         f"{path.relative_to(ROOT)}: {line}"
         for path in INSTRUCTIONS
         if path.is_file()
         for line in path.read_text(errors="ignore").splitlines()
-        if UPDATE_WITH_DATA.search(line) and "--defaults" not in line
+        if UPDATE_COMMAND.search(line) and "--defaults" not in line
     ]
 
     assert found == []
@@ -114,6 +115,13 @@ def test_the_update_message_reviews_new_files_too() -> None:
 
     assert "git add -A" in message
     assert "git status" in message
+
+
+def test_the_update_message_records_the_durations_of_new_tests() -> None:
+    """`.test_durations` is the user's (`_skip_if_exists`): an update's new tests have none."""
+    message = str(QUESTIONS["_message_after_update"])
+
+    assert "uv run pytest --store-durations --clean-durations" in message
 
 
 def test_the_next_steps_leave_a_clean_tree(

@@ -7,8 +7,8 @@ revision passes ruff as alembic wrote it (its post-write hooks run the project's
 `alembic check` finds nothing left to migrate, and the generated suite passes on two workers in
 random order, its harness now running the new revision (test_schema=alembic) under every scope.
 Then a new model, a table with a foreign key to `events`, the same way (PostgreSQL, session
-scope, the auditor on): tests/test_migrations.py expects its table too, and a test of the user's
-writes to it.
+scope, the auditor on), and a route that lists an event's reviews: tests/test_migrations.py
+expects its table too, tests/test_openapi.py its route, and tests of the user's use both.
 
 Lean on purpose: the scopes whose harness migrates per test (function) and per schema (class)
 on PostgreSQL, the session scope on SQLite (batch migrations), and create_all once. The alembic
@@ -53,9 +53,17 @@ class Review(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     stars: Mapped[int]
 """
+REVIEWS_ROUTE = """
+
+@router.get("/{event_id:int}/reviews", responses=NOT_FOUND_RESPONSE)
+async def list_event_reviews(event_id: EventIdPath, session: SessionDep) -> list[int]:
+    return list(await session.scalars(select(Review.stars).where(Review.event_id == event_id)))
+"""
+REVIEWS_ROUTE_IMPORTS = "from sqlalchemy import select\n\nfrom ..models import Review\n"
 # Twice: whichever copy runs second finds only its own review.
 REVIEWS_TEST = """\
 import pytest
+from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,6 +81,18 @@ async def test_an_events_review(session: AsyncSession, copy: str) -> None:
     await session.commit()
 
     assert (await session.scalars(select(Review.stars))).all() == [5]
+
+
+async def test_an_events_reviews_in_the_api(client: AsyncClient, session: AsyncSession) -> None:
+    event = event_row()
+    session.add(event)
+    await session.flush()
+    session.add(Review(event_id=event.id, stars=4))
+    await session.commit()
+
+    response = await client.get(f"/events/{event.id}/reviews")
+
+    assert (response.status_code, response.json()) == (200, [4])
 """
 
 
@@ -161,11 +181,21 @@ def test_a_new_model_with_a_foreign_key_on_postgresql(
     assert "fk_reviews_event_id_events" in written, written
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
+    add_the_reviews_route(project)
     (project / "tests" / "test_reviews.py").write_text(REVIEWS_TEST)
 
     suite = run_suite_on_two_workers(project, "session", TEST_ISOLATION_AUDIT="on")
     assert_ok(suite)
     assert "2 workers" in suite.stdout, output_of(suite)
+
+
+def add_the_reviews_route(project: Path) -> None:
+    """A route of the user's own, as generated tests/test_openapi.py must accept."""
+    routes = project / "src" / "ticketing_service" / "routes" / "events.py"
+    text = routes.read_text()
+    anchor = "from .. import event_service"
+    assert anchor in text
+    routes.write_text(text.replace(anchor, REVIEWS_ROUTE_IMPORTS + anchor) + REVIEWS_ROUTE)
 
 
 def test_a_new_column_on_the_sqlite_development_database(project_path: Path) -> None:
