@@ -147,6 +147,8 @@ def test_the_next_steps_leave_a_clean_tree(
         assert_ok(run(project, "/bin/bash", "-c", command, env=env))
 
     assert git(project, "status", "--porcelain") == ""
+    # The branch the generated CI runs on for a push, whatever git's own default.
+    assert git(project, "branch", "--show-current").strip() == "main"
 
 
 ASKED_WITH_CHOICES = [

@@ -2,7 +2,8 @@
 
 As a user does it: a committed project, a database at head (PostgreSQL: one the user migrated;
 SQLite: the development database the service builds on its first start), two new columns on
-`tickets` (one nullable, one with a server default), `alembic revision --autogenerate`. Then the
+`tickets` (one nullable, one with a server default): a suite whose migrations build its tables
+stops with one message until `alembic revision --autogenerate` writes the revision. Then the
 revision passes ruff as alembic wrote it (its post-write hooks run the project's ruff),
 `alembic check` finds nothing left to migrate, and the generated suite passes on two workers in
 random order, its harness now running the new revision (test_schema=alembic) under every scope.
@@ -40,6 +41,8 @@ POSTGRES_JOURNEYS: list[Answers] = [
     {"db_driver": "psycopg", "test_scope": "session", "test_schema": "create_all"},
 ]
 TABLES_FROM = {"alembic": "alembic upgrade head", "create_all": "metadata.create_all"}
+# The one message of a suite whose migrations build its tables, before the user's migration.
+UNMIGRATED = "the models hold changes no migration makes: [('add_column', None, 'tickets'"
 NEW_COLUMNS = """\
     note: Mapped[str | None] = mapped_column(String(255), default=None)
     currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
@@ -60,6 +63,17 @@ async def list_event_reviews(event_id: EventIdPath, session: SessionDep) -> list
     return list(await session.scalars(select(Review.stars).where(Review.event_id == event_id)))
 """
 REVIEWS_ROUTE_IMPORTS = "from sqlalchemy import select\n\nfrom ..models import Review\n"
+VENUE_ON_EVENTS = """\
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venues.id"), default=None)
+"""
+VENUE_MODEL = """
+
+class Venue(Base):
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+"""
 # Twice: whichever copy runs second finds only its own review.
 REVIEWS_TEST = """\
 import pytest
@@ -144,6 +158,9 @@ def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -
     """From a database at head: change the model, autogenerate, check, upgrade, run the suite."""
     assert_ok(alembic(project, "check", env=env))
     add_columns_to_tickets(project)
+    if answers["test_schema"] == "alembic" and answers["test_scope"] != "class":
+        unmigrated = run(project, "uv", "run", "--no-sync", "pytest", "-x", env=env)
+        assert UNMIGRATED in unmigrated.stdout, output_of(unmigrated)
     written = autogenerate(project, "ticket notes", env)
     assert written.count("add_column(") == 2, written
     assert_ok(alembic(project, "upgrade", "head", env=env))
@@ -206,6 +223,33 @@ def test_a_new_column_on_the_sqlite_development_database(project_path: Path) -> 
     assert (project / "ticketing_service.db").is_file()
 
     migrate_a_new_column(project, answers, clean_env(DATABASE_URL=None))
+
+
+def test_a_foreign_key_added_on_sqlite_keeps_ids_unused(project_path: Path) -> None:
+    """SQLite's batch mode rebuilds `events` for a foreign key, and the copy loses AUTOINCREMENT
+    unless the block says so: the suite names the table until the revision does, as the README
+    tells."""
+    project = committed_project(
+        project_path, db_driver="aiosqlite", test_scope="function", test_schema="alembic"
+    )
+    env = clean_env(DATABASE_URL=None)
+    assert_ok(alembic(project, "upgrade", "head", env=env))
+    models = models_of(project)
+    anchor = "    capacity: Mapped[int]\n"
+    assert anchor in models.read_text()
+    models.write_text(models.read_text().replace(anchor, anchor + VENUE_ON_EVENTS) + VENUE_MODEL)
+    written = autogenerate(project, "event venues", env)
+    block = 'with op.batch_alter_table("events", schema=None) as batch_op:'
+    assert block in written, written
+
+    lost = run(project, "uv", "run", "--no-sync", "pytest", "tests/test_migrations.py", env=env)
+    assert lost.returncode == 1, output_of(lost)
+    assert "{'events'} == set()" in lost.stdout, output_of(lost)
+
+    (revision,) = (project / "migrations" / "versions").glob("*_event_venues.py")
+    kept = block.replace("schema=None", 'schema=None, table_kwargs={"sqlite_autoincrement": True}')
+    revision.write_text(written.replace(block, kept))
+    assert_ok(run(project, "uv", "run", "--no-sync", "pytest", "-p", "randomly", env=env))
 
 
 def test_a_development_database_from_before_the_migrations_is_upgraded(project_path: Path) -> None:
