@@ -100,6 +100,30 @@ def test_a_model_change_builds_the_kept_database_again(
     assert (after_the_change, again) == (1, 0)
 
 
+def test_a_model_change_without_its_migration_is_named_with_a_kept_database(
+    project_path: Path, kept_here: Path
+) -> None:
+    """test_schema=alembic: the models' modules are part of the fingerprint, so the kept
+    database is built again, and `alembic check` after the build names the change."""
+    answers: Answers = {**POSTGRES_REUSE, "test_schema": "alembic"}
+    project = install(render(project_path, **answers))
+    models = project / "src/reuse_check/models.py"
+    assert reusing_run(project, kept_here, "--reuse-db") == 1
+    models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))
+
+    unmigrated = run_suite(
+        project,
+        "--reuse-db",
+        SOME_TESTS,
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="auto",
+        TMPDIR=str(kept_here),
+    )
+
+    assert unmigrated.returncode != 0, output_of(unmigrated)
+    assert "New upgrade operations detected: [('add_column'" in unmigrated.stdout
+
+
 @parametrize_answers(REUSE_ROWS)
 def test_create_db_builds_once_for_all_workers(
     installed_project: Project, answers: Answers, kept_here: Path

@@ -42,7 +42,7 @@ POSTGRES_JOURNEYS: list[Answers] = [
 ]
 TABLES_FROM = {"alembic": "alembic upgrade head", "create_all": "metadata.create_all"}
 # The one message of a suite whose migrations build its tables, before the user's migration.
-UNMIGRATED = "the models hold changes no migration makes: [('add_column', None, 'tickets'"
+UNMIGRATED = "New upgrade operations detected: [('add_column', None, 'tickets'"
 NEW_COLUMNS = """\
     note: Mapped[str | None] = mapped_column(String(255), default=None)
     currency: Mapped[str] = mapped_column(String(3), server_default="EUR")
