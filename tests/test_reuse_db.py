@@ -73,6 +73,20 @@ def reusing_run(project: Path, kept_in: Path, *args: str, header: str = REUSE_HE
     return schema_builds(recording)
 
 
+def failing_reusing_run(project: Path, kept_in: Path) -> str:
+    """A `--reuse-db` run of SOME_TESTS that fails: its output."""
+    result = run_suite(
+        project,
+        "--reuse-db",
+        SOME_TESTS,
+        TEST_DATABASE_URL=None,
+        TEST_DATABASE_PROVIDER="auto",
+        TMPDIR=str(kept_in),
+    )
+    assert result.returncode != 0, output_of(result)
+    return result.stdout
+
+
 @parametrize_answers(REUSE_ROWS)
 def test_a_second_run_reuses_the_prepared_database(
     installed_project: Project, answers: Answers, kept_here: Path
@@ -111,17 +125,9 @@ def test_a_model_change_without_its_migration_is_named_with_a_kept_database(
     assert reusing_run(project, kept_here, "--reuse-db") == 1
     models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))
 
-    unmigrated = run_suite(
-        project,
-        "--reuse-db",
-        SOME_TESTS,
-        TEST_DATABASE_URL=None,
-        TEST_DATABASE_PROVIDER="auto",
-        TMPDIR=str(kept_here),
-    )
+    output = failing_reusing_run(project, kept_here)
 
-    assert unmigrated.returncode != 0, output_of(unmigrated)
-    assert "New upgrade operations detected: [('add_column'" in unmigrated.stdout
+    assert "New upgrade operations detected: [('add_column'" in output
 
 
 @parametrize_answers(REUSE_ROWS)
@@ -145,16 +151,8 @@ def test_a_kept_server_that_cannot_start_says_why_and_how_to_start_afresh(
     with (data / "postgresql.auto.conf").open("a") as settings:
         settings.write("shared_buffers = 'plenty'\n")
 
-    result = run_suite(
-        project,
-        "--reuse-db",
-        SOME_TESTS,
-        TEST_DATABASE_URL=None,
-        TEST_DATABASE_PROVIDER="auto",
-        TMPDIR=str(kept_here),
-    )
+    output = failing_reusing_run(project, kept_here)
 
-    assert result.returncode != 0, output_of(result)
-    assert "The test database provider 'embedded' could not start" in result.stdout
-    assert 'invalid value for parameter "shared_buffers": "plenty"' in result.stdout
-    assert f"delete {data} to start a new one" in result.stdout
+    assert "The test database provider 'embedded' could not start" in output
+    assert 'invalid value for parameter "shared_buffers": "plenty"' in output
+    assert f"delete {data} to start a new one" in output
