@@ -11,6 +11,7 @@ from .containers import needs_docker
 from .rendering import Project, render
 from .running import (
     assert_ok,
+    clean_env,
     databases_named,
     install,
     output_of,
@@ -368,13 +369,17 @@ def test_the_url_wins_over_the_projects_default_provider(
     assert "test database: PostgreSQL from TEST_DATABASE_URL" in result.stdout
 
 
-def test_the_url_can_come_from_a_dotenv_file(installed_project: Project, postgres_url: str) -> None:
+@pytest.mark.parametrize("folder", [".", "tests"])
+def test_the_url_can_come_from_a_dotenv_file(
+    installed_project: Project, postgres_url: str, folder: str
+) -> None:
+    """The project's .env, from whichever folder pytest starts in."""
     project = installed_project(project_name="Dotenv Check")
     (project / ".env").write_text(f"TEST_DATABASE_URL={postgres_url}\n")
+    env = clean_env(TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None)
 
-    result = run_suite(
-        project, "tests/test_health.py", TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None
-    )
+    test_file = str(project / "tests" / "test_health.py")
+    result = run(project / folder, "uv", "run", "--no-sync", "pytest", test_file, env=env)
 
     assert_ok(result)
     assert "test database: PostgreSQL from TEST_DATABASE_URL" in result.stdout
