@@ -31,6 +31,7 @@ from .running import (
     install,
     output_of,
     run,
+    run_suite,
     run_suite_on_two_workers,
     wait_until_serving,
 )
@@ -232,14 +233,14 @@ def test_a_foreign_key_added_on_sqlite_keeps_ids_unused(project_path: Path) -> N
     block = 'with op.batch_alter_table("events", schema=None) as batch_op:'
     assert block in written, written
 
-    lost = run(project, "uv", "run", "--no-sync", "pytest", "tests/test_migrations.py", env=env)
+    lost = run_suite(project, "tests/test_migrations.py", DATABASE_URL=None)
     assert lost.returncode == 1, output_of(lost)
     assert "{'events'} == set()" in lost.stdout, output_of(lost)
 
     (revision,) = (project / "migrations" / "versions").glob("*_event_venues.py")
     kept = block.replace("schema=None", 'schema=None, table_kwargs={"sqlite_autoincrement": True}')
     revision.write_text(written.replace(block, kept))
-    assert_ok(run(project, "uv", "run", "--no-sync", "pytest", "-p", "randomly", env=env))
+    assert_ok(run_suite(project, "-p", "randomly", DATABASE_URL=None))
 
 
 def test_a_development_database_from_before_the_migrations_is_upgraded(project_path: Path) -> None:
