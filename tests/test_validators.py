@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from template_facts import ROOT
+from template_facts import QUESTIONS, ROOT
 
 from .answers import DRIVERS
 from .rendering import Project, render
@@ -98,3 +98,40 @@ def test_every_module_the_project_installs_is_reserved(
 
     reserved = reserved_names("DEPENDENCIES") | reserved_names("STDLIB")
     assert sorted(installed - reserved - {"ticketing_service"}) == []
+
+
+PROMPTS_PAGE = (ROOT / "docs" / "prompts.md").read_text()
+QUOTED_REFUSALS = [
+    pytest.param("project_name", "", id="project_name-empty"),
+    pytest.param("project_name", 'Say "hi"', id="project_name-quote"),
+    pytest.param("package_name", "2shop", id="package_name-leading-digit"),
+    pytest.param("package_name", "class", id="package_name-keyword"),
+    pytest.param("package_name", "email", id="package_name-stdlib"),
+    pytest.param("package_name", "fastapi", id="package_name-dependency"),
+    pytest.param("package_name", "tests", id="package_name-tests"),
+    pytest.param("ci_shards", 0, id="ci_shards-zero"),
+]
+
+
+@pytest.mark.parametrize(("question", "value"), QUOTED_REFUSALS)
+def test_the_prompts_page_quotes_each_refusal_as_copier_prints_it(
+    tmp_path: Path, question: str, value: object
+) -> None:
+    with pytest.raises(ValueError, match=question) as refusal:
+        render(tmp_path, **{question: value})
+
+    message = str(refusal.value).partition(f"question '{question}': ")[2].strip()
+    assert message
+    assert f"\n{message}\n" in PROMPTS_PAGE
+
+
+def test_the_prompts_page_quotes_each_question_and_its_choices() -> None:
+    questions = {name: spec for name, spec in QUESTIONS.items() if not name.startswith("_")}
+    questions = {name: spec for name, spec in questions.items() if spec.get("when") is not False}
+    for name, spec in questions.items():
+        section = PROMPTS_PAGE.partition(f"\n## `{name}`\n")[2].partition("\n## ")[0]
+        assert f'**Asks:** "{spec["help"]}"' in section, name
+        if "| choice |" in section:
+            rows = [line for line in section.splitlines() if line.startswith("| ")][2:]
+            labels = [row.split(" | ")[0].removeprefix("| ") for row in rows]
+            assert labels == list(spec["choices"]), name
