@@ -21,6 +21,7 @@ SQLSTATE_PROBLEMS = {
     "08": UNAVAILABLE,  # connection exception
     "28": UNAVAILABLE,  # unknown role, wrong password
     "3D000": UNAVAILABLE,  # the database does not exist
+    "42501": UNAVAILABLE,  # permission denied: the role lacks a grant (CONNECT, a table's)
     "53": UNAVAILABLE,  # too many connections, disk full, out of memory
     "57P": UNAVAILABLE,  # shutting down, starting up, crashed, database dropped
     "57014": TIMED_OUT,  # statement_timeout
