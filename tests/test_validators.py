@@ -115,7 +115,7 @@ QUOTED_REFUSALS = [
 
 @pytest.mark.parametrize(("question", "value"), QUOTED_REFUSALS)
 def test_the_prompts_page_quotes_each_refusal_as_copier_prints_it(
-    tmp_path: Path, question: str, value: object
+    tmp_path: Path, question: str, value: str | int
 ) -> None:
     with pytest.raises(ValueError, match=question) as refusal:
         render(tmp_path, **{question: value})
