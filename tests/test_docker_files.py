@@ -4,7 +4,14 @@ What these files say, read without Docker; test_docker_image.py and test_docker_
 the image and bring the stack up on a Docker engine.
 """
 
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from fnmatch import fnmatch
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -209,11 +216,45 @@ def test_dockerfile_healthcheck_asks_the_health_route_on_the_served_port(
 ) -> None:
     project = rendered_project(**answers)
     (healthcheck,) = arguments_of(runtime_stage(project), "HEALTHCHECK")
-    (port,) = arguments_of(runtime_stage(project), "EXPOSE")
 
-    command = " ".join(exec_form(healthcheck))
-    assert f"http://127.0.0.1:{port}/health'" in command
+    (python, flag, code) = exec_form(healthcheck)
+    asked: list[str] = []
+    with health_server(asked) as served_port:  # any port the image is given as PORT
+        answered = run_check([sys.executable, flag, code], PORT=str(served_port))
+    refused = run_check([sys.executable, flag, code], PORT=str(served_port))
+
+    assert python == "python"
+    assert (answered.returncode, asked) == (0, ["/health"]), answered.stderr
+    assert refused.returncode != 0
     assert "/health" in route_paths(project, PACKAGE)
+
+
+@contextmanager
+def health_server(asked: list[str]) -> Iterator[int]:
+    """A server on a free loopback port that answers 200 and records the paths asked."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_check(command: list[str], **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **environment}
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=30, check=False)
 
 
 @parametrize_answers(DOCKER)

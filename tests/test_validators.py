@@ -113,6 +113,10 @@ QUOTED_REFUSALS = [
 ]
 
 
+def prompts_section(question: str) -> str:
+    return PROMPTS_PAGE.partition(f"\n## `{question}`\n")[2].partition("\n## ")[0]
+
+
 @pytest.mark.parametrize(("question", "value"), QUOTED_REFUSALS)
 def test_the_prompts_page_quotes_each_refusal_as_copier_prints_it(
     tmp_path: Path, question: str, value: str | int
@@ -122,16 +126,19 @@ def test_the_prompts_page_quotes_each_refusal_as_copier_prints_it(
 
     message = str(refusal.value).partition(f"question '{question}': ")[2].strip()
     assert message
-    assert f"\n{message}\n" in PROMPTS_PAGE
+    assert f"\n{message}\n" in prompts_section(question)
 
 
-def test_the_prompts_page_quotes_each_question_and_its_choices() -> None:
-    questions = {name: spec for name, spec in QUESTIONS.items() if not name.startswith("_")}
-    questions = {name: spec for name, spec in questions.items() if spec.get("when") is not False}
-    for name, spec in questions.items():
-        section = PROMPTS_PAGE.partition(f"\n## `{name}`\n")[2].partition("\n## ")[0]
-        assert f'**Asks:** "{spec["help"]}"' in section, name
+ASKED = [name for name, spec in QUESTIONS.items() if not name.startswith("_")]
+ASKED = [name for name in ASKED if QUESTIONS[name].get("when") is not False]
+
+
+@pytest.mark.parametrize("question", ASKED)
+def test_the_prompts_page_quotes_the_question_and_names_its_choices(question: str) -> None:
+    spec, section = QUESTIONS[question], prompts_section(question)
+
+    assert f'**Asks:** "{spec["help"]}"' in section
+    for label, value in spec.get("choices", {}).items():
+        assert f"`{value}`" in section, value
         if "| choice |" in section:
-            rows = [line for line in section.splitlines() if line.startswith("| ")][2:]
-            labels = [row.split(" | ")[0].removeprefix("| ") for row in rows]
-            assert labels == list(spec["choices"]), name
+            assert f"\n| {label} | `{value}` |" in section, label

@@ -75,7 +75,8 @@ def connect(
     try:
         return dialect.connect(*cargs, **cparams)
     except OSError as error:
-        raise dialect.loaded_dbapi.OperationalError(f"{type(error).__name__}: {error}") from error
+        reason = f"{type(error).__name__}: {str(error) or 'no answer in time'}"
+        raise dialect.loaded_dbapi.OperationalError(reason) from error
 
 
 def ping(dialect: Dialect, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -21,7 +21,6 @@ SQLSTATE_PROBLEMS = {
     "08": UNAVAILABLE,  # connection exception
     "28": UNAVAILABLE,  # unknown role, wrong password
     "3D000": UNAVAILABLE,  # the database does not exist
-    "42501": UNAVAILABLE,  # permission denied: the role lacks a grant (CONNECT, a table's)
     "53": UNAVAILABLE,  # too many connections, disk full, out of memory
     "57P": UNAVAILABLE,  # shutting down, starting up, crashed, database dropped
     "57014": TIMED_OUT,  # statement_timeout
@@ -33,6 +32,9 @@ SQLSTATE_PROBLEMS = {
     "42P01": NOT_READY,  # table does not exist
     "42703": NOT_READY,  # column does not exist
 }
+# SQLSTATE 42501 with this message: the role lacks a grant (CONNECT, a table's), the deployment's
+# doing; 42501's other cases (a row security policy, "must be owner") are the code's, 500s.
+GRANT_MISSING = "permission denied for "
 SQLITE_PROBLEMS = {
     "SQLITE_BUSY": BUSY,
     "SQLITE_LOCKED": BUSY,
@@ -40,7 +42,7 @@ SQLITE_PROBLEMS = {
     "SQLITE_FULL": UNAVAILABLE,
     "SQLITE_IOERR": UNAVAILABLE,
 }
-SQLITE_MISSING_SCHEMA = ("no such table", "no such column")
+SQLITE_MISSING_SCHEMA = ("no such table", "no such column", "has no column named")
 
 
 def database_problem(error: BaseException) -> str | None:
@@ -51,6 +53,8 @@ def database_problem(error: BaseException) -> str | None:
         return None
     cause = error.orig
     sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate == "42501":
+        return UNAVAILABLE if GRANT_MISSING in str(cause) else None
     if isinstance(sqlstate, str):
         found = (
             problem for code, problem in SQLSTATE_PROBLEMS.items() if sqlstate.startswith(code)
