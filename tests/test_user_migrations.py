@@ -157,6 +157,8 @@ def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -
         assert len(broken) <= 1, output_of(unmigrated)
     written = autogenerate(project, "ticket notes", env)
     assert written.count("add_column(") == 2, written
+    if answers["db_driver"] == "aiosqlite":
+        keep_autoincrement_on_tickets(project, written)
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
     suite = run_suite_on_two_workers(project, str(answers["test_scope"]))
@@ -164,6 +166,18 @@ def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -
     assert "2 workers" in suite.stdout, output_of(suite)
     schema_builder = (project / "tests" / "harness" / "schema.py").read_text().splitlines()[0]
     assert TABLES_FROM[str(answers["test_schema"])] in schema_builder
+
+
+def keep_autoincrement_on_tickets(project: Path, written: str) -> None:
+    """SQLite: the new revision's `downgrade()` drops the columns by copying `tickets`, which
+    loses AUTOINCREMENT; the suite names the table until the block keeps it, as the README says."""
+    lost = run_suite(project, "tests/test_migrations.py", DATABASE_URL=None)
+    assert lost.returncode == 1, output_of(lost)
+    assert "{'tickets'} == set()" in lost.stdout, output_of(lost)
+    block = 'with op.batch_alter_table("tickets", schema=None) as batch_op:'
+    kept = block.replace("schema=None", 'schema=None, table_kwargs={"sqlite_autoincrement": True}')
+    (revision,) = (project / "migrations" / "versions").glob("*_ticket_notes.py")
+    revision.write_text(written.replace(block, kept))
 
 
 @parametrize_answers(POSTGRES_JOURNEYS)
