@@ -157,8 +157,8 @@ def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -
         assert len(broken) <= 1, output_of(unmigrated)
     written = autogenerate(project, "ticket notes", env)
     assert written.count("add_column(") == 2, written
-    if answers["db_driver"] == "aiosqlite":
-        keep_autoincrement_on_tickets(project, written)
+    if answers["db_driver"] == "aiosqlite":  # the revision's downgrade() copies the table
+        keep_autoincrement(project, written, "tickets", "ticket_notes")
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
     suite = run_suite_on_two_workers(project, str(answers["test_scope"]))
@@ -168,16 +168,17 @@ def migrate_a_new_column(project: Path, answers: Answers, env: dict[str, str]) -
     assert TABLES_FROM[str(answers["test_schema"])] in schema_builder
 
 
-def keep_autoincrement_on_tickets(project: Path, written: str) -> None:
-    """SQLite: the new revision's `downgrade()` drops the columns by copying `tickets`, which
-    loses AUTOINCREMENT; the suite names the table until the block keeps it, as the README says."""
+def keep_autoincrement(project: Path, written: str, table: str, revision: str) -> None:
+    """SQLite: a batch block of the new revision copies `table`, which loses AUTOINCREMENT; the
+    suite names the table until the block keeps it, as the README says."""
+    block = f'with op.batch_alter_table("{table}", schema=None) as batch_op:'
+    assert block in written, written
     lost = run_suite(project, "tests/test_migrations.py", DATABASE_URL=None)
     assert lost.returncode == 1, output_of(lost)
-    assert "{'tickets'} == set()" in lost.stdout, output_of(lost)
-    block = 'with op.batch_alter_table("tickets", schema=None) as batch_op:'
+    assert f"{{'{table}'}} == set()" in lost.stdout, output_of(lost)
     kept = block.replace("schema=None", 'schema=None, table_kwargs={"sqlite_autoincrement": True}')
-    (revision,) = (project / "migrations" / "versions").glob("*_ticket_notes.py")
-    revision.write_text(written.replace(block, kept))
+    (path,) = (project / "migrations" / "versions").glob(f"*_{revision}.py")
+    path.write_text(written.replace(block, kept))
 
 
 @parametrize_answers(POSTGRES_JOURNEYS)
@@ -247,16 +248,8 @@ def test_a_foreign_key_added_on_sqlite_keeps_ids_unused(project_path: Path) -> N
     assert anchor in models.read_text()
     models.write_text(models.read_text().replace(anchor, anchor + VENUE_ON_EVENTS) + VENUE_MODEL)
     written = autogenerate(project, "event venues", env)
-    block = 'with op.batch_alter_table("events", schema=None) as batch_op:'
-    assert block in written, written
 
-    lost = run_suite(project, "tests/test_migrations.py", DATABASE_URL=None)
-    assert lost.returncode == 1, output_of(lost)
-    assert "{'events'} == set()" in lost.stdout, output_of(lost)
-
-    (revision,) = (project / "migrations" / "versions").glob("*_event_venues.py")
-    kept = block.replace("schema=None", 'schema=None, table_kwargs={"sqlite_autoincrement": True}')
-    revision.write_text(written.replace(block, kept))
+    keep_autoincrement(project, written, "events", "event_venues")
     assert_ok(run_suite(project, "-p", "randomly", DATABASE_URL=None))
 
 
