@@ -5,6 +5,7 @@ the image and bring the stack up on a Docker engine.
 """
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -170,9 +171,16 @@ def test_docker_files_set_only_settings_the_service_reads(
     compose_env = compose(project)["services"]["app"]["environment"]
 
     fields = settings_fields(project, PACKAGE)
-    assert "DATABASE_URL=" in image_env
+    image_settings = set(re.findall(r"(\w+)=", image_env)) - {
+        "PATH",
+        "ALEMBIC_CONFIG",
+        "PYTHONUNBUFFERED",
+    }
     assert "database_url" in fields
+    assert [name for name in image_settings if name.lower() not in fields] == []
     assert [name for name in compose_env if name.lower() not in fields] == []
+    # Only SQLite has a database the image can bring; PostgreSQL's must be named.
+    assert ("DATABASE_URL" in image_settings) == (answers["db_driver"] == "aiosqlite")
 
 
 @parametrize_answers(DOCKER)

@@ -60,6 +60,18 @@ def wait_until_answering(url: str, container: str, timeout: float = 60) -> None:
     raise AssertionError(f"{url} did not answer 200 within {timeout} s: {logs(container)}")
 
 
+def first_answer(url: str, container: str, timeout: float = 60) -> tuple[int, Any]:
+    """The status and body of the first answer to a GET, whatever its status."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert inspect(container)["State"]["Running"], logs(container)
+        try:
+            return call("GET", url)
+        except OSError:  # not listening yet
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {timeout} s: {logs(container)}")
+
+
 def environment(variables: dict[str, str]) -> list[str]:
     return [option for name, value in variables.items() for option in ("--env", f"{name}={value}")]
 
@@ -116,6 +128,13 @@ def test_the_built_image_migrates_and_serves_on_postgres_as_a_non_root_user(
         ticket = {"ticket_id": created_ticket[1]["id"]}
         bought = call("POST", f"{base}/tickets/buy", {**ticket, "user": "ann"})
         bought_again = call("POST", f"{base}/tickets/buy", {**ticket, "user": "bob"})
+        # Run without DATABASE_URL, a PostgreSQL project's image has no database to fall back on.
+        created.containers.append(unset := f"{name}-unset")
+        docker(
+            *("run", "--detach", "--name", unset, "--network", name),
+            *("--publish", "127.0.0.1::8000", image),
+        )
+        without_url = first_answer(f"http://{published_port(unset, 8000)}/health", unset)
         uid = docker("exec", app, "id", "-u")
         wait_until_healthy(app)
         healthcheck = inspect(app)["Config"]["Healthcheck"]["Test"]
@@ -126,5 +145,6 @@ def test_the_built_image_migrates_and_serves_on_postgres_as_a_non_root_user(
     assert created_ticket[0] == 201
     assert bought == (200, {**created_ticket[1], "is_sold": True, "sold_to": "ann"})
     assert bought_again[0] == 409
+    assert without_url == (503, {"status": "unavailable", "database": "unreachable"})
     assert uid == "10001"
     assert without_database != 0
