@@ -127,3 +127,15 @@ def test_alembic_harness_passes_its_linters(
     result = lint(project, *linter)
 
     assert result.returncode == 0, output_of(result)
+
+
+def test_the_app_under_test_reads_no_setting_from_the_projects_dotenv(
+    installed_project: Project, postgres_url: str
+) -> None:
+    """A developer's .env configures their own server, not the app the tests call."""
+    project = installed_project(project_name="Dotenv Settings")
+    (project / ".env").write_text("MAX_REQUEST_BODY_BYTES=10\nDATABASE_STATEMENT_TIMEOUT=0.001\n")
+
+    result = run_suite(project, "tests/test_tickets.py", TEST_DATABASE_URL=postgres_url)
+
+    assert_ok(result)

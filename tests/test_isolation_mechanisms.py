@@ -141,6 +141,38 @@ async def test_lists_the_seed(seeded_tickets: int, client: AsyncClient) -> None:
     assert len((await client.get("/tickets/all")).json()["tickets"]) == seeded_tickets
 """
 
+# A real_commits test deletes every row after it, a module fixture's seed too (documented).
+SEED_THEN_REAL_COMMITS = """\
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import delete
+
+from ticketing_service.database import create_engine
+from ticketing_service.models import Ticket
+
+
+@pytest.fixture(scope="module")
+async def seeded(database_url: str) -> AsyncIterator[None]:
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(Ticket.__table__.insert().values(price=5))
+    yield
+    async with engine.begin() as connection:
+        await connection.execute(delete(Ticket))
+    await engine.dispose()
+
+
+async def test_reads_the_seed(seeded: None, client: AsyncClient) -> None:
+    assert len((await client.get("/tickets/all")).json()["tickets"]) == 1
+
+
+@pytest.mark.real_commits
+async def test_commits_for_real(seeded: None, client: AsyncClient) -> None:
+    assert (await client.post("/tickets/create", json={"price": 1})).status_code == 201
+"""
+
 # Statements committed through an engine of the test's own.
 COMMIT_HELPER = """\
 from sqlalchemy import text
@@ -227,8 +259,8 @@ MUTATIONS = [
         "schema-per-class",
         {"db_driver": "asyncpg", "test_scope": "class"},
         "tests/conftest.py",
-        "database_engine.execution_options(schema_translate_map={None: name})",
-        "database_engine",
+        " -c search_path={name},public",
+        "",
         "test_isolation.py::TestAnotherClass",
     ),
     Mutation(
@@ -371,6 +403,7 @@ def test_the_auditor_names_the_leaking_test_with_its_tables(
 
     audited = run_suite(project, *suite, TEST_ISOLATION_AUDIT="on")
     unaudited = run_suite(project, *suite, TEST_ISOLATION_AUDIT="off")
+    ci_false = run_suite(project, *suite, TEST_ISOLATION_AUDIT=None, CI="false")
 
     assert audited.returncode == 1, output_of(audited)
     assert (
@@ -383,6 +416,7 @@ def test_the_auditor_names_the_leaking_test_with_its_tables(
     # Switched off, the leak goes unreported and the next test pays for it.
     assert broken_tests(unaudited, "test_isolation.py"), output_of(unaudited)
     assert "Isolation audit" not in unaudited.stdout, output_of(unaudited)
+    assert "Isolation audit" not in ci_false.stdout, output_of(ci_false)  # CI=false is not CI
 
 
 def test_the_auditor_counts_afresh_where_a_module_fixture_commits_and_removes_seed_data(
@@ -399,6 +433,20 @@ def test_the_auditor_counts_afresh_where_a_module_fixture_commits_and_removes_se
     (blamed,) = broken_tests(audited, "")
     assert blamed.startswith("ERROR tests/test_leak.py::test_writes_through_an_engine_of_its_own")
     assert "3 passed" in audited.stdout, output_of(audited)
+
+
+def test_the_auditor_blames_no_real_commits_test_for_the_rows_its_clean_up_removes(
+    audited_project: Path,
+) -> None:
+    project = audited_project
+    (project / "tests" / "test_seed_then_real_commits.py").write_text(SEED_THEN_REAL_COMMITS)
+
+    audited = run_suite(
+        project, "-p", "no:randomly", "tests/test_seed_then_real_commits.py", CI="true"
+    )
+
+    assert audited.returncode == 0, output_of(audited)
+    assert "2 passed" in audited.stdout, output_of(audited)
 
 
 @pytest.mark.parametrize(

@@ -49,11 +49,7 @@ def kept_here() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-REUSE_HEADER = "prepared database: kept between runs (--reuse-db)"
-CREATE_DB_HEADER = "prepared database: built again and kept (--create-db)"
-
-
-def reusing_run(project: Path, kept_in: Path, *args: str, header: str = REUSE_HEADER) -> int:
+def reusing_run(project: Path, kept_in: Path, *args: str) -> int:
     """How many times the run built the schema (its processes that did not copied what was kept)."""
     recording = kept_in / "recording"
     recording.mkdir(exist_ok=True)
@@ -69,7 +65,6 @@ def reusing_run(project: Path, kept_in: Path, *args: str, header: str = REUSE_HE
         **recording_schema_builds(recording),
     )
     assert result.returncode == 0, output_of(result)
-    assert header in result.stdout
     return schema_builds(recording)
 
 
@@ -137,7 +132,7 @@ def test_create_db_builds_once_for_all_workers(
     project = installed_project(**answers)
     reusing_run(project, kept_here, "--reuse-db")
 
-    builds = reusing_run(project, kept_here, "-n", "2", "--create-db", header=CREATE_DB_HEADER)
+    builds = reusing_run(project, kept_here, "-n", "2", "--create-db")
 
     assert builds == 1
 

@@ -16,7 +16,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 SOLD_WITH_A_BUYER = "is_sold = (sold_to IS NOT NULL)"
-# A Table, not a lightweight table(): schema_translate_map (the class-scoped tests) applies.
 tickets = sa.Table(
     "tickets",
     sa.MetaData(),
