@@ -92,6 +92,19 @@ def setup_uv(job: dict[str, Any]) -> dict[str, Any]:
 
 
 @parametrize_answers(GITHUB)
+def test_github_jobs_end_in_time_keep_no_token_and_give_way_to_newer_pushes(
+    rendered_project: Project, answers: dict[str, Answer]
+) -> None:
+    workflow = github_workflow(rendered_project(**answers))
+
+    assert workflow["concurrency"]["cancel-in-progress"] is True
+    for job in workflow["jobs"].values():
+        assert 0 < job["timeout-minutes"] <= 30
+        (checkout,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+        assert checkout["with"]["persist-credentials"] is False
+
+
+@parametrize_answers(GITHUB)
 def test_github_jobs_set_up_uv_with_its_cache(
     rendered_project: Project, answers: dict[str, Answer]
 ) -> None:
