@@ -139,3 +139,18 @@ def test_the_app_under_test_reads_no_setting_from_the_projects_dotenv(
     result = run_suite(project, "tests/test_tickets.py", TEST_DATABASE_URL=postgres_url)
 
     assert_ok(result)
+
+
+def test_a_package_that_imports_its_app_keeps_the_tests_off_the_development_database(
+    installed_project: Project, postgres_url: str
+) -> None:
+    """`from .main import app` in the package's __init__.py, a common edit, builds `main.app`
+    as soon as anything imports the package: tests/__init__.py must not before it has pointed
+    DATABASE_URL away."""
+    project = installed_project(project_name="Package Imports App")
+    package_init = project / "src" / "package_imports_app" / "__init__.py"
+    package_init.write_text(package_init.read_text() + "\nfrom .main import app as app\n")
+
+    result = run_suite(project, "tests/test_client.py", TEST_DATABASE_URL=postgres_url)
+
+    assert_ok(result)

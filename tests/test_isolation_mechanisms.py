@@ -442,7 +442,11 @@ def test_the_auditor_blames_no_real_commits_test_for_the_rows_its_clean_up_remov
     (project / "tests" / "test_seed_then_real_commits.py").write_text(SEED_THEN_REAL_COMMITS)
 
     audited = run_suite(
-        project, "-p", "no:randomly", "tests/test_seed_then_real_commits.py", CI="true"
+        project,
+        "-p",
+        "no:randomly",
+        "tests/test_seed_then_real_commits.py",
+        TEST_ISOLATION_AUDIT="on",
     )
 
     assert audited.returncode == 0, output_of(audited)
