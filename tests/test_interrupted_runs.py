@@ -87,6 +87,14 @@ class HeldRun:
         except subprocess.TimeoutExpired:
             pytest.fail(f"the run did not stop within 60 s of SIGTERM:\n{self.output()}")
 
+    def terminate_group(self) -> int:
+        """SIGTERM to every process of the run, as systemd or a CI runner may send it."""
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the run did not stop within 60 s of SIGTERM:\n{self.output()}")
+
     def kill(self) -> None:
         """SIGKILL to every process of the run."""
         os.killpg(self.process.pid, signal.SIGKILL)
@@ -235,6 +243,54 @@ def test_sigterm_before_the_workers_are_ready_stops_the_run(
     assert "SIGTERM received" in output
     # The two workers the signal killed, and one that xdist started in place of each.
     assert len(list(run.markers.glob("start-*"))) <= 4, output
+    assert databases_named(postgres_url, DATABASES) - before == set()
+    assert leftovers(private_tmp) == []
+
+
+# Each pytest process waits once while it collects its tests.
+HOLD_THE_COLLECTION = """
+import os
+import time
+from pathlib import Path
+
+
+def pytest_collectstart(collector):
+    marker = Path(os.environ["HOLD_MARKERS"], f"collect-{os.getpid()}")
+    if collector.nodeid and not marker.exists():
+        marker.touch()
+        time.sleep(2)
+"""
+
+
+def test_sigterm_to_every_process_while_the_workers_collect_stops_the_run_cleanly(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+    tmp_path: Path,
+) -> None:
+    project = installed_project(project_name=PROJECT_NAME)
+    before = databases_named(postgres_url, DATABASES)
+    (tmp_path / "hold_the_collection.py").write_text(HOLD_THE_COLLECTION)
+    run = held_run(
+        project,
+        "-n",
+        "2",
+        "-p",
+        "hold_the_collection",
+        TEST_DATABASE_URL=postgres_url,
+        TMPDIR=str(private_tmp),
+    )
+    run.wait_until_held(processes=2)
+
+    returncode = run.terminate_group()
+
+    output = run.output()
+    assert returncode == pytest.ExitCode.INTERRUPTED, output
+    # The workers collect in full, then stop: no half collection, crash or failed test.
+    assert "Different tests were collected" not in output, output
+    assert "node down" not in output, output
+    assert [line for line in output.splitlines() if line.startswith(("FAILED", "ERROR"))] == []
     assert databases_named(postgres_url, DATABASES) - before == set()
     assert leftovers(private_tmp) == []
 
@@ -434,23 +490,25 @@ def test_only_databases_proved_abandoned_here_are_dropped(
     other_machine = f"{DATABASES}_0000beef_{dead}_main"
     in_use = f"{DATABASES}_{machine_key()}_{dead}_gw0"
     abandoned = f"{DATABASES}_{machine_key()}_{dead}_gw1"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        for name in (other_machine, in_use, abandoned):
-            admin.execute(f'CREATE DATABASE "{name}"')
     server = postgres_url.rpartition("/")[0]
-    try:
-        with psycopg.connect(f"{server}/{in_use}"):
-            result = run_suite(
-                project,
-                "tests/test_health.py",
-                TEST_DATABASE_URL=postgres_url,
-                TMPDIR=str(private_tmp),
-            )
-            left = databases_named(postgres_url, DATABASES)
-    finally:
+    # Not while a held run's test counts the DATABASES (held_run's lock): these would be counted.
+    with FileLock(this_runs_projects() / "held-runs.lock"):
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             for name in (other_machine, in_use, abandoned):
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with psycopg.connect(f"{server}/{in_use}"):
+                result = run_suite(
+                    project,
+                    "tests/test_health.py",
+                    TEST_DATABASE_URL=postgres_url,
+                    TMPDIR=str(private_tmp),
+                )
+                left = databases_named(postgres_url, DATABASES)
+        finally:
+            with psycopg.connect(postgres_url, autocommit=True) as admin:
+                for name in (other_machine, in_use, abandoned):
+                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     assert_ok(result)
     assert {other_machine, in_use} <= left
