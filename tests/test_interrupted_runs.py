@@ -200,6 +200,28 @@ def test_sigterm_always_stops_the_run_and_drops_every_database(
         assert leftovers(private_tmp) == []
 
 
+@pytest.fixture
+def held_on_two_workers(
+    installed_project: Project,
+    postgres_url: str,
+    held_run: Callable[..., HeldRun],
+    private_tmp: Path,
+    tmp_path: Path,
+) -> Callable[[str, str], HeldRun]:
+    """Start a `-n 2` run with `source` loaded as the plugin `name`, held until both workers have
+    reached it."""
+    project = installed_project(project_name=PROJECT_NAME)
+
+    def start(name: str, source: str) -> HeldRun:
+        (tmp_path / f"{name}.py").write_text(source)  # held_run's plugin folder
+        env = {"TEST_DATABASE_URL": postgres_url, "TMPDIR": str(private_tmp)}
+        run = held_run(project, "-n", "2", "-p", name, **env)
+        run.wait_until_held(processes=2)
+        return run
+
+    return start
+
+
 # Each xdist worker waits in pytest_configure: before its session starts, so before the harness
 # has set its SIGTERM handler up.
 HOLD_THE_START = """
@@ -216,25 +238,10 @@ def pytest_configure(config):
 
 
 def test_sigterm_before_the_workers_are_ready_stops_the_run(
-    installed_project: Project,
-    postgres_url: str,
-    held_run: Callable[..., HeldRun],
-    private_tmp: Path,
-    tmp_path: Path,
+    held_on_two_workers: Callable[[str, str], HeldRun], postgres_url: str, private_tmp: Path
 ) -> None:
-    project = installed_project(project_name=PROJECT_NAME)
     before = databases_named(postgres_url, DATABASES)
-    (tmp_path / "hold_the_start.py").write_text(HOLD_THE_START)
-    run = held_run(
-        project,
-        "-n",
-        "2",
-        "-p",
-        "hold_the_start",
-        TEST_DATABASE_URL=postgres_url,
-        TMPDIR=str(private_tmp),
-    )
-    run.wait_until_held(processes=2)
+    run = held_on_two_workers("hold_the_start", HOLD_THE_START)
 
     returncode = run.terminate()
 
@@ -263,25 +270,10 @@ def pytest_collectstart(collector):
 
 
 def test_sigterm_to_every_process_while_the_workers_collect_stops_the_run_cleanly(
-    installed_project: Project,
-    postgres_url: str,
-    held_run: Callable[..., HeldRun],
-    private_tmp: Path,
-    tmp_path: Path,
+    held_on_two_workers: Callable[[str, str], HeldRun], postgres_url: str, private_tmp: Path
 ) -> None:
-    project = installed_project(project_name=PROJECT_NAME)
     before = databases_named(postgres_url, DATABASES)
-    (tmp_path / "hold_the_collection.py").write_text(HOLD_THE_COLLECTION)
-    run = held_run(
-        project,
-        "-n",
-        "2",
-        "-p",
-        "hold_the_collection",
-        TEST_DATABASE_URL=postgres_url,
-        TMPDIR=str(private_tmp),
-    )
-    run.wait_until_held(processes=2)
+    run = held_on_two_workers("hold_the_collection", HOLD_THE_COLLECTION)
 
     returncode = run.terminate_group()
 
