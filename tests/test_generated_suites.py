@@ -154,3 +154,23 @@ def test_a_package_that_imports_its_app_keeps_the_tests_off_the_development_data
     result = run_suite(project, "tests/test_client.py", TEST_DATABASE_URL=postgres_url)
 
     assert_ok(result)
+
+
+@pytest.mark.parametrize("test_scope", ["function", "class", "session"])
+def test_a_test_that_uses_no_database_runs_without_one(
+    installed_project: Project, test_scope: str
+) -> None:
+    """As with pytest-django's `db`: only a test that reaches the database (through
+    `database_url`) gets the scope's reset or the auditor (on under CI) and needs a server."""
+    project = installed_project(test_scope=test_scope)
+    no_database_tests = ["tests/test_database_urls.py", "-k", "unsupported_parameter"]
+
+    result = run_suite(
+        project,
+        *no_database_tests,
+        CI="true",
+        TEST_DATABASE_URL="postgresql://nobody@127.0.0.1:1/x",
+    )
+
+    assert_ok(result)
+    assert "5 passed, 5 deselected" in summary(result), output_of(result)

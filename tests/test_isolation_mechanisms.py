@@ -533,3 +533,35 @@ def broken_tests(result: subprocess.CompletedProcess[str], name: str) -> list[st
         for line in result.stdout.splitlines()
         if line.startswith(("FAILED ", "ERROR ")) and f" tests/{name}" in line
     ]
+
+
+CONNECTION_LEFT_OPEN = """\
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+LEFT_OPEN: list[AsyncConnection] = []
+
+
+class TestLeavesAConnectionOpen:
+    async def test_reads_without_closing(self, tables_engine: AsyncEngine) -> None:
+        LEFT_OPEN.append(connection := await tables_engine.connect())
+        await connection.execute(text("SELECT count(*) FROM tickets"))
+
+    async def test_next(self) -> None:
+        pass
+"""
+
+
+def test_a_connection_left_open_in_a_class_is_named_at_its_end(project_path: Path) -> None:
+    """Its transaction holds a lock on the class's tables: dropping the schema would wait out
+    the statement timeout and end in a bare TimeoutError."""
+    project = install(render(project_path, db_driver="psycopg", test_scope="class"))
+    (project / "tests" / "test_left_open.py").write_text(CONNECTION_LEFT_OPEN)
+
+    result = run_suite(project, "-p", "no:randomly", "tests/test_left_open.py")
+
+    assert result.returncode == 1, output_of(result)
+    assert (
+        "1 connection(s) to schema class_1_testleavesaconnectionopen left open by its tests"
+    ) in result.stdout, output_of(result)
+    assert "Timeout" not in result.stdout, output_of(result)
