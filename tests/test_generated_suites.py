@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
-from .rendering import Project
+from .rendering import Project, render
 from .running import (
     assert_ok,
+    install,
     lint,
     output_of,
     recording_schema_builds,
@@ -174,3 +175,27 @@ def test_a_test_that_uses_no_database_runs_without_one(
 
     assert_ok(result)
     assert "5 passed, 5 deselected" in summary(result), output_of(result)
+
+
+APP_OWN_SESSIONS = """\
+from fastapi import FastAPI
+from sqlalchemy import text
+
+
+async def test_reads_through_the_apps_own_sessionmaker(app: FastAPI) -> None:
+    async with app.state.sessionmaker() as session:
+        assert await session.scalar(text("SELECT 1")) == 1
+"""
+
+
+def test_the_apps_own_connections_are_closed_at_the_end_of_the_run(
+    project_path: Path, postgres_url: str
+) -> None:
+    """Code under test that uses `app.state.sessionmaker` (a background task) leaves a pooled
+    connection in the app's engine: psycopg warns of it, unclosed, and the run fails."""
+    project = install(render(project_path, db_driver="psycopg", test_scope="function"))
+    (project / "tests" / "test_app_own_sessions.py").write_text(APP_OWN_SESSIONS)
+
+    result = run_suite(project, "tests/test_app_own_sessions.py", TEST_DATABASE_URL=postgres_url)
+
+    assert_ok(result)

@@ -280,6 +280,14 @@ MUTATIONS = [
         "test_isolation.py",
     ),
     Mutation(
+        "the-apps-session-options-in-the-joined-sessions",
+        {"db_driver": "asyncpg", "test_scope": "session"},
+        "src/ticketing_service/database.py",
+        "async_sessionmaker(engine, expire_on_commit=False)",
+        "async_sessionmaker(engine)",
+        "test_tickets.py",
+    ),
+    Mutation(
         "purchase-read-then-write",
         {"db_driver": "asyncpg", "test_scope": "session"},
         "src/ticketing_service/ticket_service.py",

@@ -45,6 +45,28 @@ def test_a_model_change_without_a_migration_fails_the_drift_test(
     assert "Write the migration: uv run alembic revision --autogenerate" in result.stdout
 
 
+def test_a_check_constraint_without_a_migration_fails_the_drift_test_saying_what_to_write(
+    project: Path,
+) -> None:
+    """`alembic check` does not compare CHECK constraints: the drift test does, and says so."""
+    models = project / MODELS
+    check = '        CheckConstraint("capacity >= 0", name="capacity_not_negative"),\n'
+    with restored(models):
+        original = models.read_text()
+        assert check in original
+        added = check + '        CheckConstraint("length(venue) > 0", name="venue_named"),\n'
+        models.write_text(original.replace(check, added))
+        result = run_suite(project, "tests/test_migrations.py", "-p", "no:randomly")
+
+    assert result.returncode == 1, output_of(result)
+    assert "FAILED tests/test_migrations.py::test_upgrade_head_builds_what_the_models_describe" in (
+        result.stdout
+    ), output_of(result)
+    assert "write each missing CHECK constraint into a migration" in result.stdout, output_of(
+        result
+    )
+
+
 JOB_QUEUE_MIGRATION = '''"""a table of another tool's, left out of the models
 
 Revision ID: 0003

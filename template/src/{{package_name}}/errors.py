@@ -27,6 +27,7 @@ from .exceptions import ConflictError, DomainError, NotFoundError
 from .schemas import ErrorDetail
 
 logger = logging.getLogger(__name__)
+MAX_ECHOED_DEPTH = 20  # how deep a 422 echoes nested input back
 
 # What the routes' `responses=` documents in the OpenAPI schema, by status code.
 Responses = dict[int | str, dict[str, Any]]
@@ -84,11 +85,13 @@ async def invalid_request(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-def json_safe(value: Any) -> Any:
+def json_safe(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, dict | list | tuple) and depth == MAX_ECHOED_DEPTH:
+        return "..."  # deeper input would exhaust the recursion limit here and in the encoder
     if isinstance(value, dict):
-        return {json_safe(key): json_safe(item) for key, item in value.items()}
+        return {json_safe(key): json_safe(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
+        return [json_safe(item, depth + 1) for item in value]
     if isinstance(value, bytes):
         return value.decode("utf-8", "backslashreplace")
     if isinstance(value, str):

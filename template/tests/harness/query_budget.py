@@ -1,8 +1,6 @@
 """`with assert_max_queries(2): ...` fails when the code in the block sends more SQL statements.
-
 Transaction control (BEGIN, SAVEPOINT, RELEASE, ROLLBACK, COMMIT) is not counted, so the same
-budget holds in every scope and with every driver.
-"""
+budget holds in every scope and with every driver."""
 
 import re
 from collections.abc import Iterator
