@@ -505,3 +505,54 @@ def test_only_databases_proved_abandoned_here_are_dropped(
     assert_ok(result)
     assert {other_machine, in_use} <= left
     assert abandoned not in left
+
+
+def test_ctrl_c_while_the_kept_database_is_copied_stops_the_run(
+    project_outside_pytest_temp: Path, postgres_url: str, held_run: Callable[..., HeldRun]
+) -> None:
+    """Ctrl-C mid-statement on the connection that holds the prepared databases' lock: the
+    interrupt stops the run, instead of an error at the lock's release failing every test."""
+    project = project_outside_pytest_temp
+    command = [str(project / ".venv/bin/python"), "-m", "pytest", "-p", "no:randomly"]
+    command += ["--reuse-db", "tests/test_health.py"]
+    env = clean_env(TEST_DATABASE_URL=postgres_url)
+    before = databases_named(postgres_url, DATABASES)
+    assert_ok(subprocess.run(command, cwd=project, env=env, capture_output=True, text=True))
+    (kept,) = databases_named(postgres_url, f"{DATABASES}_kept_") - before
+    try:
+        # CREATE DATABASE ... TEMPLATE waits up to 5 s for this connection to the kept one to end.
+        kept_url = f"{postgres_url.rsplit('/', 1)[0]}/{kept}"
+        with psycopg.connect(kept_url, autocommit=True) as template_user:
+            run = subprocess.Popen(
+                command,
+                cwd=project,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            )
+            deadline = time.monotonic() + 60
+            while not copying_from(template_user, kept):
+                assert run.poll() is None, run.communicate()[0]
+                assert time.monotonic() < deadline, "the run never copied the kept database"
+                time.sleep(0.05)
+            run.send_signal(signal.SIGINT)  # as Ctrl-C: to pytest, not through `uv run`
+            output = run.communicate(timeout=60)[0]
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{kept}" WITH (FORCE)')
+
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, output
+    assert "KeyboardInterrupt" in output, output
+    assert "PendingRollbackError" not in output, output
+    assert databases_named(postgres_url, DATABASES) - before == set(), output
+
+
+def copying_from(connection: psycopg.Connection[tuple[object, ...]], template: str) -> bool:
+    """Whether a CREATE DATABASE with `template` as its template is running on the server."""
+    running = connection.execute(
+        "SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE %s AND state = 'active'",
+        (f'CREATE DATABASE % TEMPLATE "{template}"',),
+    ).fetchone()
+    return running == (True,)

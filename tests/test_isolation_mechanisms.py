@@ -304,6 +304,14 @@ MUTATIONS = [
         "test_concurrent_requests.py",
     ),
     Mutation(
+        "reset-for-a-client-asked-for-by-name",
+        {"db_driver": "asyncpg", "test_scope": "function"},
+        "tests/conftest.py",
+        "tables_engine: AsyncEngine, reset_tables: None, request: pytest.FixtureRequest",
+        "tables_engine: AsyncEngine, request: pytest.FixtureRequest",
+        "test_isolation.py::test_a_client_asked_for_by_name_starts_on_empty_tables_too",
+    ),
+    Mutation(
         "ids-from-one",
         {"db_driver": "asyncpg", "test_scope": "function"},
         "tests/conftest.py",
@@ -544,6 +552,7 @@ def broken_tests(result: subprocess.CompletedProcess[str], name: str) -> list[st
 
 
 CONNECTION_LEFT_OPEN = """\
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -557,6 +566,13 @@ class TestLeavesAConnectionOpen:
 
     async def test_next(self) -> None:
         pass
+
+
+class TestARealCommitsTestLeavesAConnectionOpen:
+    @pytest.mark.real_commits
+    async def test_reads_without_closing(self, committing_engine: AsyncEngine) -> None:
+        LEFT_OPEN.append(connection := await committing_engine.connect())
+        await connection.execute(text("SELECT count(*) FROM tickets"))
 """
 
 
@@ -569,7 +585,7 @@ def test_a_connection_left_open_in_a_class_is_named_at_its_end(project_path: Pat
     result = run_suite(project, "-p", "no:randomly", "tests/test_left_open.py")
 
     assert result.returncode == 1, output_of(result)
-    assert (
-        "1 connection(s) to schema class_1_testleavesaconnectionopen left open by its tests"
-    ) in result.stdout, output_of(result)
-    assert "Timeout" not in result.stdout, output_of(result)
+    for schema in ("class_1_testleavesaconnectionopen", "test_3_test_reads_without_closing"):
+        assert f"schema {schema} could not be dropped after its tests (" in result.stdout
+    assert "close every connection and session they open" in result.stdout, output_of(result)
+    assert "TimeoutError" not in result.stdout, output_of(result)

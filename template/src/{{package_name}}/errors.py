@@ -27,7 +27,7 @@ from .exceptions import ConflictError, DomainError, NotFoundError
 from .schemas import ErrorDetail
 
 logger = logging.getLogger(__name__)
-MAX_ECHOED_DEPTH = 20  # how deep a 422 echoes nested input back
+MAX_ECHOED_DEPTH = 20  # levels of a 422's detail (its list, each error, the input) before "..."
 
 # What the routes' `responses=` documents in the OpenAPI schema, by status code.
 Responses = dict[int | str, dict[str, Any]]
