@@ -5,14 +5,18 @@ server), else the embedded server; they never fall back to SQLite.
 """
 
 import os
+import subprocess
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
 from .rendering import Project, render
 from .running import (
     assert_ok,
+    clean_env,
     install,
     lint,
     output_of,
@@ -199,3 +203,27 @@ def test_the_apps_own_connections_are_closed_at_the_end_of_the_run(
     result = run_suite(project, "tests/test_app_own_sessions.py", TEST_DATABASE_URL=postgres_url)
 
     assert_ok(result)
+
+
+def test_a_run_waits_for_another_to_finish_building_the_prepared_database(
+    installed_project: Project, postgres_url: str
+) -> None:
+    """With many migrations a build takes longer than a statement's timeout (10 s): a run (or
+    xdist worker) that needs the prepared database waits for the one building it."""
+    project = installed_project(project_name="Slow Build")
+    with psycopg.connect(postgres_url, autocommit=True) as other_run:
+        other_run.execute(
+            "SELECT pg_advisory_lock(hashtext('test_slow_build: prepared databases'))"
+        )
+        run = subprocess.Popen(
+            ["uv", "run", "--no-sync", "pytest", "-p", "no:randomly", "tests/test_health.py"],
+            cwd=project,
+            env=clean_env(TEST_DATABASE_URL=postgres_url),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        time.sleep(12)
+    output = run.communicate(timeout=120)[0]
+
+    assert run.returncode == 0, output
