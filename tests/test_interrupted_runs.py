@@ -507,8 +507,9 @@ def test_only_databases_proved_abandoned_here_are_dropped(
     assert abandoned not in left
 
 
+@pytest.mark.usefixtures("held_run")  # its lock: no other test counts DATABASES meanwhile
 def test_ctrl_c_while_the_kept_database_is_copied_stops_the_run(
-    project_outside_pytest_temp: Path, postgres_url: str, held_run: Callable[..., HeldRun]
+    project_outside_pytest_temp: Path, postgres_url: str
 ) -> None:
     """Ctrl-C mid-statement on the connection that holds the prepared databases' lock: the
     interrupt stops the run, instead of an error at the lock's release failing every test."""
