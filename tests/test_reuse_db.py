@@ -32,6 +32,27 @@ NEW_COLUMN = """\
     note: Mapped[str | None] = mapped_column(String(20), default=None)
 """
 NEW_COLUMN_AFTER = "    sold_to: Mapped[str | None] = mapped_column(String(255), default=None)\n"
+ENUM_AFTER = "NEVER_REUSE_IDS = "
+# A PostgreSQL enum type is created apart from its table: its members are in no CREATE TABLE.
+TIER_ENUM = """\
+import enum
+
+
+class Tier(enum.Enum):
+    standard = "standard"
+    vip = "vip"
+
+
+"""
+TIER_COLUMN = "    tier: Mapped[Tier | None] = mapped_column(default=None)\n"
+# Each change: (what the models become before the first run, the change after it).
+MODEL_CHANGES = {
+    "a-new-column": ([], [(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN)]),
+    "a-new-enum-member": (
+        [(ENUM_AFTER, TIER_ENUM + ENUM_AFTER), (NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + TIER_COLUMN)],
+        [('    vip = "vip"\n', '    vip = "vip"\n    balcony = "balcony"\n')],
+    ),
+}
 
 
 @pytest.fixture
@@ -94,14 +115,28 @@ def test_a_second_run_reuses_the_prepared_database(
     assert (first, second) == (1, 0)
 
 
+def edit(path: Path, replacements: list[tuple[str, str]]) -> None:
+    text = path.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+
+
+@pytest.mark.parametrize("before, change", MODEL_CHANGES.values(), ids=MODEL_CHANGES)
 @parametrize_answers(REUSE_ROWS)
 def test_a_model_change_builds_the_kept_database_again(
-    project_path: Path, answers: Answers, kept_here: Path
+    project_path: Path,
+    answers: Answers,
+    kept_here: Path,
+    before: list[tuple[str, str]],
+    change: list[tuple[str, str]],
 ) -> None:
     project = install(render(project_path, **answers))
     models = project / "src/reuse_check/models.py"
+    edit(models, before)
     assert reusing_run(project, kept_here, "--reuse-db") == 1
-    models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))
+    edit(models, change)
 
     after_the_change = reusing_run(project, kept_here, "--reuse-db")
     again = reusing_run(project, kept_here, "--reuse-db")
@@ -118,7 +153,7 @@ def test_a_model_change_without_its_migration_is_named_with_a_kept_database(
     project = install(render(project_path, **answers))
     models = project / "src/reuse_check/models.py"
     assert reusing_run(project, kept_here, "--reuse-db") == 1
-    models.write_text(models.read_text().replace(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN))
+    edit(models, [(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN)])
 
     output = failing_reusing_run(project, kept_here)
 
