@@ -56,6 +56,7 @@ class Review(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     stars: Mapped[int]
+    written_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 """
 REVIEWS_ROUTE = """
 
@@ -205,6 +206,8 @@ def test_a_new_model_with_a_foreign_key_on_postgresql(
     written = autogenerate(project, "event reviews", env)
     assert written.count("create_table(") == 1, written
     assert "fk_reviews_event_id_events" in written, written
+    # The models' own column type, as what it stores: a revision does not import the models.
+    assert 'sa.Column("written_at", sa.DateTime(timezone=True)' in written, written
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
     add_the_reviews_route(project)
