@@ -13,6 +13,8 @@ MODELS = "src/ticketing_service/models.py"
 WRITE_THE_MIGRATION = "Write the migration: uv run alembic revision --autogenerate"
 # `alembic check` does not compare CHECK constraints: the drift test does, and says so.
 WRITE_THE_CHECK = "write each missing CHECK constraint into a migration"
+# Nor an enum type's members.
+WRITE_THE_ENUM = "write each new enum member into a migration"
 CAPACITY_CHECK = '        CheckConstraint("capacity >= 0", name="capacity_not_negative"),\n'
 CHANGES_WITHOUT_A_MIGRATION = [
     pytest.param(
@@ -113,3 +115,62 @@ def test_the_drift_test_leaves_out_what_env_py_leaves_out(project: Path) -> None
     assert "('remove_table'" in unexcluded.stdout, output_of(unexcluded)
     assert excluded.returncode == 0, output_of(excluded)
     assert "1 passed" in excluded.stdout, output_of(excluded)
+
+
+TIER_MIGRATION = '''"""tickets get a tier, a PostgreSQL enum
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+
+
+def upgrade() -> None:
+    tier = sa.Enum("standard", "vip", name="tier")
+    tier.create(op.get_bind())
+    op.add_column("tickets", sa.Column("tier", tier, nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("tickets", "tier")
+    sa.Enum(name="tier").drop(op.get_bind())
+'''
+TIER = """import enum
+
+
+class Tier(enum.Enum):
+    standard = "standard"
+    vip = "vip"
+
+
+"""
+TIER_COLUMN = "    tier: Mapped[Tier | None] = mapped_column(default=None)\n"
+SOLD_TO = "    sold_to: Mapped[str | None] = mapped_column(String(255), default=None)\n"
+
+
+def test_an_enum_member_added_without_a_migration_fails_the_drift_test(project: Path) -> None:
+    """`alembic check` compares an enum column's type by name, not its members."""
+    models = project / MODELS
+    migration = project / "migrations" / "versions" / "0003_tier.py"
+    with restored(models, migration):
+        migration.write_text(TIER_MIGRATION)
+        original = models.read_text()
+        assert "NEVER_REUSE_IDS = " in original and SOLD_TO in original
+        with_tiers = original.replace("NEVER_REUSE_IDS = ", TIER + "NEVER_REUSE_IDS = ", 1)
+        models.write_text(with_tiers.replace(SOLD_TO, SOLD_TO + TIER_COLUMN, 1))
+        migrated = run_suite(project, "tests/test_migrations.py", "-p", "no:randomly")
+        models.write_text(
+            models.read_text().replace(
+                '    vip = "vip"\n', '    vip = "vip"\n    balcony = "balcony"\n'
+            )
+        )
+        unmigrated = run_suite(project, "tests/test_migrations.py", "-p", "no:randomly")
+
+    assert migrated.returncode == 0, output_of(migrated)
+    assert unmigrated.returncode == 1, output_of(unmigrated)
+    assert WRITE_THE_ENUM in unmigrated.stdout, output_of(unmigrated)
