@@ -187,7 +187,7 @@ async def commit(database_url: str, statement: str) -> None:
     await engine.dispose()
 """
 
-# Committed DDL: the row counts hold, the next tests see the column and the unique index.
+# Committed DDL: the row counts hold, the next tests see the column, the unique index, the type.
 DDL_LEAK = (
     COMMIT_HELPER
     + """
@@ -198,6 +198,10 @@ async def test_adds_a_column_through_an_engine_of_its_own(database_url: str) -> 
 
 async def test_adds_an_index_through_an_engine_of_its_own(database_url: str) -> None:
     await commit(database_url, "CREATE UNIQUE INDEX added_by_a_test ON tickets (price)")
+
+
+async def test_adds_an_enum_type_through_an_engine_of_its_own(database_url: str) -> None:
+    await commit(database_url, "CREATE TYPE added_by_a_test AS ENUM ('ok')")
 """
 )
 
@@ -502,6 +506,10 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
     assert (
         "Isolation audit: tests/test_ddl_leak.py::test_adds_an_index_through_an_engine_of_its_own "
         "left a committed schema change behind in added_by_a_test."
+    ) in audited.stdout, output_of(audited)
+    assert (
+        "Isolation audit: tests/test_ddl_leak.py::test_adds_an_enum_type_through_an_engine_of_its_"
+        "own left a committed schema change behind in added_by_a_test ok."
     ) in audited.stdout, output_of(audited)
     # Row counts alone miss them: without the auditor the tests pass.
     assert unaudited.returncode == 0, output_of(unaudited)
