@@ -5,6 +5,7 @@ then signalled: SIGTERM stops the run after the running test. The runs get a tem
 their own, so that what they leave there (embedded servers' data folders) is theirs alone.
 """
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -548,6 +549,49 @@ def test_ctrl_c_while_the_kept_database_is_copied_stops_the_run(
     assert "KeyboardInterrupt" in output, output
     assert "PendingRollbackError" not in output, output
     assert databases_named(postgres_url, DATABASES) - before == set(), output
+
+
+def test_ctrl_c_while_the_embedded_server_is_set_up_stops_the_run(
+    project_outside_pytest_temp: Path, private_tmp: Path
+) -> None:
+    """A terminal's Ctrl-C reaches the server that initdb runs to build its data too, which
+    fails initdb: the run stops as interrupted, not as a provider that could not start."""
+    project = project_outside_pytest_temp
+    command = [str(project / ".venv/bin/python"), "-m", "pytest", "tests/test_health.py"]
+    env = clean_env(
+        TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="embedded", TMPDIR=str(private_tmp)
+    )
+    run = subprocess.Popen(
+        command,
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while not initdb_running_postgres(run.pid):
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, "the run never ran initdb"
+        time.sleep(0.02)
+    os.killpg(run.pid, signal.SIGINT)  # as a terminal does: to every process of the run
+    output = run.communicate(timeout=60)[0]
+
+    assert run.returncode == pytest.ExitCode.INTERRUPTED, output
+    assert "KeyboardInterrupt" in output, output
+    assert "could not start" not in output, output
+    assert leftovers(private_tmp) == [], output
+
+
+def initdb_running_postgres(pid: int) -> bool:
+    """Whether initdb, started by the process `pid`, runs `postgres --single` to fill its data."""
+    for process in psutil.Process(pid).children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if process.name() == "postgres" and "--single" in process.cmdline():
+                return True
+    return False
 
 
 def copying_from(connection: psycopg.Connection[tuple[object, ...]], template: str) -> bool:
