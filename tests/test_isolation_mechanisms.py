@@ -509,7 +509,7 @@ def test_the_auditor_names_committed_ddl(audited_project: Path) -> None:
     ) in audited.stdout, output_of(audited)
     assert (
         "Isolation audit: tests/test_ddl_leak.py::test_adds_an_enum_type_through_an_engine_of_its_"
-        "own left a committed schema change behind in added_by_a_test ok."
+        "own left a committed schema change behind in added_by_a_test 'ok'."
     ) in audited.stdout, output_of(audited)
     # Row counts alone miss them: without the auditor the tests pass.
     assert unaudited.returncode == 0, output_of(unaudited)

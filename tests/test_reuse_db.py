@@ -123,7 +123,7 @@ def edit(path: Path, replacements: list[tuple[str, str]]) -> None:
     path.write_text(text)
 
 
-@pytest.mark.parametrize("before, change", MODEL_CHANGES.values(), ids=MODEL_CHANGES)
+@pytest.mark.parametrize(("before", "change"), MODEL_CHANGES.values(), ids=MODEL_CHANGES)
 @parametrize_answers(REUSE_ROWS)
 def test_a_model_change_builds_the_kept_database_again(
     project_path: Path,

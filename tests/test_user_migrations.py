@@ -50,6 +50,10 @@ NEW_COLUMNS = """\
 """
 NEW_MODEL = """
 
+from datetime import timedelta
+from sqlalchemy import Interval
+
+
 class Review(Base):
     __tablename__ = "reviews"
 
@@ -57,6 +61,7 @@ class Review(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
     stars: Mapped[int]
     written_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    time_taken: Mapped[timedelta | None] = mapped_column(Interval(), default=None)
 """
 REVIEWS_ROUTE = """
 
@@ -208,6 +213,7 @@ def test_a_new_model_with_a_foreign_key_on_postgresql(
     assert "fk_reviews_event_id_events" in written, written
     # The models' own column type, as what it stores: a revision does not import the models.
     assert 'sa.Column("written_at", sa.DateTime(timezone=True)' in written, written
+    assert 'sa.Column("time_taken", sa.Interval()' in written, written  # SQLAlchemy's own
     assert_ok(alembic(project, "upgrade", "head", env=env))
     assert_ok(alembic(project, "check", env=env))
     add_the_reviews_route(project)
