@@ -525,20 +525,10 @@ def test_ctrl_c_while_the_kept_database_is_copied_stops_the_run(
         # CREATE DATABASE ... TEMPLATE waits up to 5 s for this connection to the kept one to end.
         kept_url = f"{postgres_url.rsplit('/', 1)[0]}/{kept}"
         with psycopg.connect(kept_url, autocommit=True) as template_user:
-            run = subprocess.Popen(
-                command,
-                cwd=project,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            run = interruptible_run(project, command, env)
+            wait_while_running(
+                run, lambda: copying_from(template_user, kept), "copied the kept one"
             )
-            deadline = time.monotonic() + 60
-            while not copying_from(template_user, kept):
-                assert run.poll() is None, run.communicate()[0]
-                assert time.monotonic() < deadline, "the run never copied the kept database"
-                time.sleep(0.05)
             run.send_signal(signal.SIGINT)  # as Ctrl-C: to pytest, not through `uv run`
             output = run.communicate(timeout=60)[0]
     finally:
@@ -561,21 +551,8 @@ def test_ctrl_c_while_the_embedded_server_is_set_up_stops_the_run(
     env = clean_env(
         TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER="embedded", TMPDIR=str(private_tmp)
     )
-    run = subprocess.Popen(
-        command,
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-    deadline = time.monotonic() + 60
-    while not initdb_running_postgres(run.pid):
-        assert run.poll() is None, run.communicate()[0]
-        assert time.monotonic() < deadline, "the run never ran initdb"
-        time.sleep(0.02)
+    run = interruptible_run(project, command, env)
+    wait_while_running(run, lambda: initdb_running_postgres(run.pid), "ran initdb")
     os.killpg(run.pid, signal.SIGINT)  # as a terminal does: to every process of the run
     output = run.communicate(timeout=60)[0]
 
@@ -592,6 +569,31 @@ def initdb_running_postgres(pid: int) -> bool:
             if process.name() == "postgres" and "--single" in process.cmdline():
                 return True
     return False
+
+
+def interruptible_run(
+    project: Path, command: list[str], env: dict[str, str]
+) -> subprocess.Popen[str]:
+    """`command` in a process group of its own, where SIGINT stops it as a terminal's Ctrl-C
+    does (a background job's children would ignore it), its output captured."""
+    return subprocess.Popen(
+        command,
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def wait_while_running(run: subprocess.Popen[str], reached: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not reached():
+        assert run.poll() is None, run.communicate()[0]
+        assert time.monotonic() < deadline, f"the run never {what}"
+        time.sleep(0.02)
 
 
 def copying_from(connection: psycopg.Connection[tuple[object, ...]], template: str) -> bool:
