@@ -613,3 +613,79 @@ def test_a_connection_left_open_in_a_class_is_named_at_its_end(
     assert "close every connection and session they open" in result.stdout, output_of(result)
     assert "TimeoutError" not in result.stdout, output_of(result)
     assert "During handling of the above exception" not in result.stdout, output_of(result)
+
+
+VIEW_MIGRATION = '''"""a view of the unsold tickets
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+
+
+def upgrade() -> None:
+    op.execute("CREATE VIEW unsold_tickets AS SELECT id, price FROM tickets WHERE NOT is_sold")
+
+
+def downgrade() -> None:
+    op.execute("DROP VIEW unsold_tickets")
+'''
+# A schema change a module fixture sends before its module's first test.
+MODULE_FIXTURE_DDL = """\
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+@pytest_asyncio.fixture(scope="module")
+async def audited_tickets(tables_engine: AsyncEngine) -> AsyncIterator[None]:
+    async with tables_engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE tickets ADD COLUMN audited_by TEXT"))
+    yield
+
+
+async def test_first(audited_tickets: None, tables_engine: AsyncEngine) -> None:
+    pass
+"""
+COLUMNS_AS_BUILT = """\
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+
+async def test_the_tickets_columns_are_the_models(tables_engine: AsyncEngine) -> None:
+    async with tables_engine.connect() as connection:
+        columns = await connection.run_sync(
+            lambda sync: [c["name"] for c in inspect(sync).get_columns("tickets")]
+        )
+    assert "audited_by" not in columns
+"""
+
+
+@pytest.mark.parametrize("db_driver", ["psycopg", "aiosqlite"])
+def test_function_scope_rebuilds_a_schema_with_views_and_after_a_wider_fixtures_ddl(
+    project_path: Path, db_driver: str
+) -> None:
+    """A migration's view: the tables it reads cannot be dropped before it (PostgreSQL), and the
+    build creates it again. A module fixture's DDL, sent before its first test: undone after it."""
+    answers: Answers = {"db_driver": db_driver, "test_scope": "function", "test_schema": "alembic"}
+    project = install(render(project_path, **answers))
+    (project / "migrations" / "versions" / "0003_unsold_tickets.py").write_text(VIEW_MIGRATION)
+    (project / "tests" / "test_module_ddl.py").write_text(MODULE_FIXTURE_DDL)
+    (project / "tests" / "test_zz_columns.py").write_text(COLUMNS_AS_BUILT)
+
+    result = run_suite(
+        project,
+        "-p",
+        "no:randomly",
+        "tests/test_isolation.py",
+        "tests/test_module_ddl.py",
+        "tests/test_zz_columns.py",
+    )
+
+    assert result.returncode == 0, output_of(result)
