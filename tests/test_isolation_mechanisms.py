@@ -679,13 +679,7 @@ def test_function_scope_rebuilds_a_schema_with_views_and_after_a_wider_fixtures_
     (project / "tests" / "test_module_ddl.py").write_text(MODULE_FIXTURE_DDL)
     (project / "tests" / "test_zz_columns.py").write_text(COLUMNS_AS_BUILT)
 
-    result = run_suite(
-        project,
-        "-p",
-        "no:randomly",
-        "tests/test_isolation.py",
-        "tests/test_module_ddl.py",
-        "tests/test_zz_columns.py",
-    )
+    in_order = ["tests/test_isolation.py", "tests/test_module_ddl.py", "tests/test_zz_columns.py"]
+    result = run_suite(project, "-p", "no:randomly", *in_order)
 
     assert result.returncode == 0, output_of(result)
