@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from .editing import restored
+from .editing import A_NEW_TIER, TIERS_ON_TICKETS, edit, restored
 from .rendering import render
 from .running import install, new_project_folder, output_of, run_suite
 
@@ -140,17 +140,6 @@ def downgrade() -> None:
     op.drop_column("tickets", "tier")
     sa.Enum(name="tier").drop(op.get_bind())
 '''
-TIER = """import enum
-
-
-class Tier(enum.Enum):
-    standard = "standard"
-    vip = "vip"
-
-
-"""
-TIER_COLUMN = "    tier: Mapped[Tier | None] = mapped_column(default=None)\n"
-SOLD_TO = "    sold_to: Mapped[str | None] = mapped_column(String(255), default=None)\n"
 
 
 def test_an_enum_member_added_without_a_migration_fails_the_drift_test(project: Path) -> None:
@@ -159,17 +148,9 @@ def test_an_enum_member_added_without_a_migration_fails_the_drift_test(project: 
     migration = project / "migrations" / "versions" / "0003_tier.py"
     with restored(models, migration):
         migration.write_text(TIER_MIGRATION)
-        original = models.read_text()
-        assert "NEVER_REUSE_IDS = " in original
-        assert SOLD_TO in original
-        with_tiers = original.replace("NEVER_REUSE_IDS = ", TIER + "NEVER_REUSE_IDS = ", 1)
-        models.write_text(with_tiers.replace(SOLD_TO, SOLD_TO + TIER_COLUMN, 1))
+        edit(models, TIERS_ON_TICKETS)
         migrated = run_suite(project, "tests/test_migrations.py", "-p", "no:randomly")
-        models.write_text(
-            models.read_text().replace(
-                '    vip = "vip"\n', '    vip = "vip"\n    balcony = "balcony"\n'
-            )
-        )
+        edit(models, A_NEW_TIER)
         unmigrated = run_suite(project, "tests/test_migrations.py", "-p", "no:randomly")
 
     assert migrated.returncode == 0, output_of(migrated)

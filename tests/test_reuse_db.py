@@ -11,6 +11,7 @@ import psutil
 import pytest
 
 from .answers import Answers, parametrize_answers
+from .editing import A_NEW_TIER, SOLD_TO, TIERS_ON_TICKETS, edit
 from .rendering import Project, render
 from .running import (
     install,
@@ -31,27 +32,11 @@ SOME_TESTS = "tests/test_tickets.py"
 NEW_COLUMN = """\
     note: Mapped[str | None] = mapped_column(String(20), default=None)
 """
-NEW_COLUMN_AFTER = "    sold_to: Mapped[str | None] = mapped_column(String(255), default=None)\n"
-ENUM_AFTER = "NEVER_REUSE_IDS = "
-# A PostgreSQL enum type is created apart from its table: its members are in no CREATE TABLE.
-TIER_ENUM = """\
-import enum
-
-
-class Tier(enum.Enum):
-    standard = "standard"
-    vip = "vip"
-
-
-"""
-TIER_COLUMN = "    tier: Mapped[Tier | None] = mapped_column(default=None)\n"
+NEW_COLUMN_AFTER = SOLD_TO
 # Each change: (what the models become before the first run, the change after it).
 MODEL_CHANGES = {
     "a-new-column": ([], [(NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + NEW_COLUMN)]),
-    "a-new-enum-member": (
-        [(ENUM_AFTER, TIER_ENUM + ENUM_AFTER), (NEW_COLUMN_AFTER, NEW_COLUMN_AFTER + TIER_COLUMN)],
-        [('    vip = "vip"\n', '    vip = "vip"\n    balcony = "balcony"\n')],
-    ),
+    "a-new-enum-member": (TIERS_ON_TICKETS, A_NEW_TIER),
 }
 
 
@@ -113,14 +98,6 @@ def test_a_second_run_reuses_the_prepared_database(
     second = reusing_run(project, kept_here, "--reuse-db")
 
     assert (first, second) == (1, 0)
-
-
-def edit(path: Path, replacements: list[tuple[str, str]]) -> None:
-    text = path.read_text()
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path.write_text(text)
 
 
 @pytest.mark.parametrize(("before", "change"), MODEL_CHANGES.values(), ids=MODEL_CHANGES)
