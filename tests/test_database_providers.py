@@ -350,6 +350,33 @@ def test_a_failing_migration_is_reported_as_the_migrations_error(
     assert len(message.splitlines()) < 40, message
 
 
+FAILING_TEST = """\
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def test_fails_here(session: AsyncSession) -> None:
+    assert not session, "this test's own failure"
+"""
+
+
+def test_a_failing_tests_report_shows_nothing_of_the_schema_build(
+    installed_project: Project, postgres_url: str
+) -> None:
+    """`alembic check` after the build prints nothing: its "No new upgrade operations detected."
+    was in the report of the test that set the database up."""
+    project = installed_project(project_name="Broken Migration", test_schema="alembic")
+    failing = project / "tests" / "test_fails_here.py"
+    failing.write_text(FAILING_TEST)
+    try:
+        result = run_suite(project, "tests/test_fails_here.py", TEST_DATABASE_URL=postgres_url)
+    finally:
+        failing.unlink()
+
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, output_of(result)
+    assert "this test's own failure" in result.stdout
+    assert "Captured stdout" not in result.stdout, result.stdout
+
+
 def test_the_postgresql_databases_module_is_the_same_in_every_render(
     rendered_project: Project,
 ) -> None:

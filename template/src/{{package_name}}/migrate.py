@@ -6,8 +6,10 @@ that `alembic check` and `alembic revision --autogenerate` understand.
 """
 
 import os
+import sys
 from functools import cache
 from pathlib import Path
+from typing import TextIO
 
 from alembic import command
 from alembic.config import Config
@@ -24,13 +26,13 @@ FIRST_REVISION = "0001"
 PROJECT_ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None, stdout: TextIO | None = None) -> Config:
     path = Path(os.environ.get("ALEMBIC_CONFIG") or PROJECT_ALEMBIC_INI)
     if not path.is_file():
         raise FileNotFoundError(
             f"No Alembic configuration at {path}: set ALEMBIC_CONFIG to the path of alembic.ini"
         )
-    config = Config(path)
+    config = Config(path, stdout=stdout or sys.stdout)  # where `alembic check` prints
     if connection is not None:
         config.attributes["connection"] = connection
     return config
