@@ -46,3 +46,18 @@ def test_only_session_scope_troubleshoots_the_auditor(tmp_path: Path, test_scope
     guide = (project / "docs" / "troubleshooting.md").read_text()
     assert "Isolation audit" not in guide
     assert "TEST_ISOLATION_AUDIT" not in guide
+
+
+# A comparison with PostgreSQL may name it; these are what a SQLite project has no use for.
+POSTGRESQL_ONLY = ["sequence", "roles", "a server", "TEST_DATABASE_URL", "embedded"]
+
+
+@pytest.mark.parametrize("test_scope", SCOPES)
+def test_the_sqlite_guides_speak_of_nothing_only_postgresql_has(
+    tmp_path: Path, test_scope: str
+) -> None:
+    project = render(tmp_path, db_driver="aiosqlite", test_scope=test_scope)
+
+    for guide in ("testing.md", "troubleshooting.md"):
+        text = (project / "docs" / guide).read_text()
+        assert [word for word in POSTGRESQL_ONLY if word in text] == [], guide
