@@ -39,8 +39,11 @@ SQLITE_PROBLEMS = {
     "SQLITE_BUSY": BUSY,
     "SQLITE_LOCKED": BUSY,
     "SQLITE_CANTOPEN": UNAVAILABLE,
+    "SQLITE_CORRUPT": UNAVAILABLE,
     "SQLITE_FULL": UNAVAILABLE,
     "SQLITE_IOERR": UNAVAILABLE,
+    "SQLITE_NOTADB": UNAVAILABLE,
+    "SQLITE_READONLY": UNAVAILABLE,  # a file or folder the service's user may not write
 }
 SQLITE_MISSING_SCHEMA = ("no such table", "no such column", "has no column named")
 
@@ -68,6 +71,12 @@ def database_problem(error: BaseException) -> str | None:
     elif isinstance(error, OperationalError | InterfaceError):
         return UNAVAILABLE  # no server to give a code: refused, reset, unreachable
     return UNAVAILABLE if error.connection_invalidated else None
+
+
+def one_line(error: BaseException) -> str:
+    """`error`'s type and message for a log line: libpq's messages span lines, a client-side
+    TimeoutError has none."""
+    return f"{type(error).__name__}: {' '.join(str(error).split()) or 'no answer in time'}"
 
 
 def sqlite_problem(error: sqlite3.Error) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 
-from .database_errors import database_problem
+from .database_errors import database_problem, one_line
 from .exceptions import ConflictError, DomainError, NotFoundError
 from .schemas import ErrorDetail
 
@@ -66,15 +66,8 @@ async def database_cannot_serve(request: Request, error: Exception) -> JSONRespo
     problem = database_problem(error)
     if problem is None:
         raise error
-    cause = error.orig if isinstance(error, DBAPIError) else error  # without the SQL and its data
-    logger.warning(
-        "%s %s: 503 %s (%s: %s)",
-        request.method,
-        request.url.path,
-        problem,
-        type(cause).__name__,
-        cause,
-    )
+    cause = (error.orig if isinstance(error, DBAPIError) else None) or error  # without the SQL
+    logger.warning("%s %s: 503 %s (%s)", request.method, request.url.path, problem, one_line(cause))
     return JSONResponse({"detail": problem}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 

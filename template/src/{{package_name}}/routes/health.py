@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..database import SessionDep
-from ..database_errors import BUSY, NOT_READY, database_problem
+from ..database_errors import BUSY, NOT_READY, database_problem, one_line
 from ..models import Base
 from ..schemas import DatabaseState, HealthStatus
 
@@ -42,7 +42,7 @@ async def health(session: SessionDep, response: Response) -> HealthStatus:
     except SQLAlchemyError as error:
         cause = getattr(error, "orig", None) or error
         state = STATES.get(database_problem(error), "unreachable")
-        return unavailable(response, state, f"{type(cause).__name__}: {cause}")
+        return unavailable(response, state, one_line(cause))
     return HealthStatus(status="ok", database="ok")
 
 
