@@ -683,3 +683,42 @@ def test_function_scope_rebuilds_a_schema_with_views_and_after_a_wider_fixtures_
     result = run_suite(project, "-p", "no:randomly", *in_order)
 
     assert result.returncode == 0, output_of(result)
+
+
+# A table whose name PostgreSQL folds unless it is quoted.
+QUOTED_TABLE_MODEL = """
+
+class UserProfile(Base):
+    __tablename__ = "UserProfile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+"""
+EMPTY_WITH_IDS_FROM_1 = """\
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing_service.models import UserProfile
+
+
+@pytest.mark.parametrize("run", ["first", "second"])
+async def test_each_test_starts_empty_with_ids_from_1(session: AsyncSession, run: str) -> None:
+    assert await session.scalar(select(func.count()).select_from(UserProfile)) == 0
+    profile = UserProfile(name=run)
+    session.add(profile)
+    await session.commit()
+    assert profile.id == 1
+"""
+
+
+def test_function_scope_empties_a_table_whose_name_needs_quoting(project_path: Path) -> None:
+    project = install(render(project_path, db_driver="psycopg", test_scope="function"))
+    with (project / "src" / "ticketing_service" / "models.py").open("a") as models:
+        models.write(QUOTED_TABLE_MODEL)
+    (project / "tests" / "test_quoted_table.py").write_text(EMPTY_WITH_IDS_FROM_1)
+
+    result = run_suite(project, "-p", "no:randomly", "tests/test_quoted_table.py")
+
+    assert result.returncode == 0, output_of(result)
+    assert " 2 passed" in result.stdout, output_of(result)

@@ -53,5 +53,5 @@ def test_a_new_driver_answer_keeps_a_dependency_the_user_added_without_a_conflic
     assert "<<<<<<<" not in pyproject, pyproject
     dependencies = tomllib.loads(pyproject)["project"]["dependencies"]
     assert "humanize>=4" in dependencies
-    assert "psycopg[binary]>=3.2" in dependencies
+    assert "psycopg[binary]>=3.3.6" in dependencies
     assert not [name for name in dependencies if name.startswith("asyncpg")], dependencies

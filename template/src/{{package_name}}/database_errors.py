@@ -76,7 +76,8 @@ def database_problem(error: BaseException) -> str | None:
 def one_line(error: BaseException) -> str:
     """`error`'s type and message for a log line: libpq's messages span lines, a client-side
     TimeoutError has none."""
-    return f"{type(error).__name__}: {' '.join(str(error).split()) or 'no answer in time'}"
+    empty = "no answer in time" if isinstance(error, TimeoutError) else "no message"
+    return f"{type(error).__name__}: {' '.join(str(error).split()) or empty}"
 
 
 def sqlite_problem(error: sqlite3.Error) -> str | None:
