@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from .containers import needs_docker
+from .editing import restored
 from .rendering import Project, render
 from .running import (
     assert_ok,
@@ -334,11 +335,9 @@ def test_a_failing_migration_is_reported_as_the_migrations_error(
         project_name="Broken Migration", test_schema="alembic", db_driver=db_driver
     )
     migration = project / "migrations" / "versions" / "0099_broken.py"
-    migration.write_text(BROKEN_MIGRATION)
-    try:
+    with restored(migration):
+        migration.write_text(BROKEN_MIGRATION)
         result = run_suite(project, "tests/test_health.py", TEST_DATABASE_URL=postgres_url)
-    finally:
-        migration.unlink()
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
     message = result.stdout + result.stderr
@@ -365,11 +364,9 @@ def test_a_failing_tests_report_shows_nothing_of_the_schema_build(
     was in the report of the test that set the database up."""
     project = installed_project(project_name="Broken Migration", test_schema="alembic")
     failing = project / "tests" / "test_fails_here.py"
-    failing.write_text(FAILING_TEST)
-    try:
+    with restored(failing):
+        failing.write_text(FAILING_TEST)
         result = run_suite(project, "tests/test_fails_here.py", TEST_DATABASE_URL=postgres_url)
-    finally:
-        failing.unlink()
 
     assert result.returncode == pytest.ExitCode.TESTS_FAILED, output_of(result)
     assert "this test's own failure" in result.stdout
