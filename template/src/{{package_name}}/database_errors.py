@@ -74,10 +74,11 @@ def database_problem(error: BaseException) -> str | None:
 
 
 def one_line(error: BaseException) -> str:
-    """`error`'s type and message for a log line: libpq's messages span lines, a client-side
-    TimeoutError has none."""
-    empty = "no answer in time" if isinstance(error, TimeoutError) else "no message"
-    return f"{type(error).__name__}: {' '.join(str(error).split()) or empty}"
+    """The driver's error behind `error` (without SQLAlchemy's SQL and its data), type and message
+    on one line for a log: libpq's messages span lines, a client-side TimeoutError has none."""
+    cause = getattr(error, "orig", None) or error
+    empty = "no answer in time" if isinstance(cause, TimeoutError) else "no message"
+    return f"{type(cause).__name__}: {' '.join(str(cause).split()) or empty}"
 
 
 def sqlite_problem(error: sqlite3.Error) -> str | None:

@@ -66,8 +66,7 @@ async def database_cannot_serve(request: Request, error: Exception) -> JSONRespo
     problem = database_problem(error)
     if problem is None:
         raise error
-    cause = (error.orig if isinstance(error, DBAPIError) else None) or error  # without the SQL
-    logger.warning("%s %s: 503 %s (%s)", request.method, request.url.path, problem, one_line(cause))
+    logger.warning("%s %s: 503 %s (%s)", request.method, request.url.path, problem, one_line(error))
     return JSONResponse({"detail": problem}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 

@@ -40,9 +40,8 @@ async def health(session: SessionDep, response: Response) -> HealthStatus:
         for table in Base.metadata.sorted_tables:
             await session.execute(select(*table.columns).limit(0))
     except SQLAlchemyError as error:
-        cause = getattr(error, "orig", None) or error
         state = STATES.get(database_problem(error), "unreachable")
-        return unavailable(response, state, one_line(cause))
+        return unavailable(response, state, one_line(error))
     return HealthStatus(status="ok", database="ok")
 
 
