@@ -615,6 +615,48 @@ def test_a_connection_left_open_in_a_class_is_named_at_its_end(
     assert "During handling of the above exception" not in result.stdout, output_of(result)
 
 
+LOCK_LEFT_HELD = """\
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from ticketing_service.models import Ticket
+
+LEFT_OPEN: list[AsyncConnection] = []
+
+
+async def test_updates_without_committing(
+    session: AsyncSession, tables_engine: AsyncEngine
+) -> None:
+    session.add(Ticket(price=1))
+    await session.commit()
+    LEFT_OPEN.append(connection := await tables_engine.connect())
+    await connection.execute(text("UPDATE tickets SET price = 2"))
+
+
+async def test_closes_it() -> None:
+    await LEFT_OPEN.pop().close()
+"""
+
+
+@pytest.mark.parametrize("db_driver", ["psycopg", "aiosqlite"])
+def test_a_lock_held_past_a_function_scope_test_is_one_line_at_its_teardown(
+    project_path: Path, db_driver: str
+) -> None:
+    """The reset waits out the statement timeout for the row lock (SQLite: the write lock); what
+    the test then shows is a line that says why, not the driver's and SQLAlchemy's tracebacks."""
+    project = install(render(project_path, db_driver=db_driver, test_scope="function"))
+    (project / "tests" / "test_lock_left_held.py").write_text(LOCK_LEFT_HELD)
+
+    result = run_suite(project, "-p", "no:randomly", "tests/test_lock_left_held.py")
+
+    assert result.returncode == 1, output_of(result)
+    assert "2 passed, 1 error" in result.stdout, output_of(result)
+    assert "emptying the tables failed (" in result.stdout, output_of(result)
+    assert "hold a lock? See docs/testing.md" in result.stdout, output_of(result)
+    assert "During handling of the above exception" not in result.stdout, output_of(result)
+    assert "site-packages" not in result.stdout, output_of(result)
+
+
 VIEW_MIGRATION = '''"""a view of the unsold tickets
 
 Revision ID: 0003
