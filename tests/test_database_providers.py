@@ -51,6 +51,19 @@ def test_with_a_url_the_suite_leaves_nothing_on_that_server(
     assert databases_named(postgres_url, "test_leak_check") == before
 
 
+@pytest.mark.parametrize(("db_driver", "ssl"), [("psycopg", "sslmode"), ("asyncpg", "ssl")])
+def test_the_url_tests_pass_on_a_url_that_carries_its_ssl_mode(
+    installed_project: Project, postgres_url: str, db_driver: str, ssl: str
+) -> None:
+    """As a hosted server's URL does: the tests that set an SSL mode of their own replace it."""
+    project = installed_project(db_driver=db_driver)
+
+    url = f"{postgres_url}{'&' if '?' in postgres_url else '?'}{ssl}=prefer"
+    result = run_suite(project, "tests/test_database_urls.py", TEST_DATABASE_URL=url)
+
+    assert_ok(result)
+
+
 def test_a_plain_postgresql_url_gets_the_driver_added(
     installed_project: Project, postgres_url: str
 ) -> None:

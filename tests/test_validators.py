@@ -1,5 +1,6 @@
 """Bad answers are refused, each with a message that names the bad value."""
 
+import json
 import keyword
 import re
 import sys
@@ -19,6 +20,8 @@ REFUSED_TEXT = [
     pytest.param("project_name", "x" * 51, id="project_name-too-long"),
     pytest.param("project_name", 'The "Best" Service', id="project_name-double-quote"),
     pytest.param("project_name", "Back\\slash", id="project_name-backslash"),
+    pytest.param("project_name", "Ticketing\nService", id="project_name-line-break"),
+    pytest.param("project_name", "Ticketing\rService", id="project_name-carriage-return"),
     pytest.param("package_name", "ticketing-service", id="package_name-hyphen"),
     pytest.param("package_name", "1st_service", id="package_name-leading-digit"),
     pytest.param("package_name", "Ticketing", id="package_name-uppercase"),
@@ -31,6 +34,8 @@ REFUSED_TEXT = [
     pytest.param("package_name", "alembic", id="package_name-alembic"),
     pytest.param("package_name", "schemathesis", id="package_name-schemathesis"),
     pytest.param("description", "two\nlines", id="description-multiline"),
+    pytest.param("description", "cr\rx", id="description-carriage-return"),
+    pytest.param("description", "ctl\x01x", id="description-control-character"),
     pytest.param("description", "d" * 81, id="description-too-long"),
     pytest.param("description", 'A "quoted" word', id="description-double-quote"),
 ]
@@ -50,7 +55,8 @@ def test_a_refused_answer_is_named_in_the_message(
     with pytest.raises(ValueError, match=f"Validation error for question '{question}'") as refusal:
         render(tmp_path, **{question: value})
 
-    assert value in str(refusal.value)
+    # A control character is named escaped, as JSON writes it.
+    assert value in str(refusal.value) or json.dumps(value) in str(refusal.value)
 
 
 @pytest.mark.parametrize(("question", "value"), REFUSED_CHOICES)

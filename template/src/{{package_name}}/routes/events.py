@@ -44,13 +44,13 @@ async def list_events(
     )
 
 
-@router.get("/{event_id:int}", responses=NOT_FOUND_RESPONSE)
+@router.get("/{event_id:id}", responses=NOT_FOUND_RESPONSE)
 async def get_event(event_id: EventIdPath, session: SessionDep) -> EventRead:
     return EventRead.model_validate(await event_service.get_event(session, event_id))
 
 
 @router.post(
-    "/{event_id:int}/tickets",
+    "/{event_id:id}/tickets",
     status_code=status.HTTP_201_CREATED,
     responses={
         **NOT_FOUND_RESPONSE,

@@ -79,12 +79,12 @@ async def buy_ticket(purchase: PurchaseRequest, session: SessionDep) -> TicketRe
     return TicketRead.model_validate(sold)
 
 
-@router.get("/{ticket_id:int}", responses=NOT_FOUND_RESPONSE)
+@router.get("/{ticket_id:id}", responses=NOT_FOUND_RESPONSE)
 async def get_ticket(ticket_id: TicketIdPath, session: SessionDep) -> TicketRead:
     return TicketRead.model_validate(await ticket_service.get_ticket(session, ticket_id))
 
 
-@router.patch("/{ticket_id:int}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
+@router.patch("/{ticket_id:id}", responses={**NOT_FOUND_OR_SOLD_RESPONSES, **BODY_RESPONSES})
 async def change_price(
     ticket_id: TicketIdPath, data: PriceUpdate, session: SessionDep
 ) -> TicketDetail:
@@ -94,7 +94,7 @@ async def change_price(
 
 
 @router.delete(
-    "/{ticket_id:int}",
+    "/{ticket_id:id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND_OR_SOLD_RESPONSES,
 )
