@@ -69,10 +69,15 @@ def test_rendered_files_already_satisfy_the_whitespace_hooks(
     assert offending == []
 
 
-def test_env_file_is_git_ignored(rendered_project: Project) -> None:
-    project = rendered_project()
+@pytest.mark.parametrize("name", [".env", ".env.local", ".env.production"])
+def test_env_files_are_git_ignored(rendered_project: Project, tmp_path: Path, name: str) -> None:
+    gitignore = (rendered_project() / ".gitignore").read_text()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text(gitignore)
 
-    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=tmp_path, check=False)
+
+    assert ignored.returncode == 0, f"{name} is not ignored by .gitignore"
 
 
 def test_env_file_is_never_rendered(rendered_project: Project) -> None:
