@@ -29,6 +29,12 @@ DRIVERS = choices("db_driver")
 POSTGRES_DRIVERS = [driver for driver in DRIVERS if driver != "aiosqlite"]
 SCOPES = choices("test_scope")
 
+# The template's newest migration, and the one a test adds after it (files NNNN_slug.py, whose
+# revision is NNNN): tests that write a migration stay right when the template gets another.
+MIGRATIONS = ROOT / "template" / "migrations" / "versions"
+HEAD_REVISION = max(path.name[:4] for path in MIGRATIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
+NEXT_REVISION = f"{int(HEAD_REVISION) + 1:04d}"
+
 # The test durations each variant's `.test_durations` starts with (pytest-split's file), recorded
 # by scripts/record_durations.py; template/.test_durations.jinja includes the variant's own.
 DURATIONS = ROOT / "includes" / "durations"

@@ -7,6 +7,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from template_facts import HEAD_REVISION
+
 from .containers import needs_docker
 from .editing import restored
 from .rendering import Project, render
@@ -327,11 +329,11 @@ def test_a_server_that_never_answers_is_named_with_the_reason(
     assert "Traceback" not in message
 
 
-BROKEN_MIGRATION = """
+BROKEN_MIGRATION = f"""
 from alembic import op
 
 revision = "0099"
-down_revision = "0002"
+down_revision = "{HEAD_REVISION}"
 
 
 def upgrade() -> None:

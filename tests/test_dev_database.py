@@ -17,6 +17,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from template_facts import NEXT_REVISION
+
 from .history import commit_all, git
 from .readers import commands_under
 from .rendering import render
@@ -82,7 +84,8 @@ def test_a_new_column_by_the_readme_on_postgresql(
     for command in model_change:
         shell(project, command)
 
-    revision = (project / "migrations" / "versions" / "0003_what_changed.py").read_text()
+    versions = project / "migrations" / "versions"
+    revision = (versions / f"{NEXT_REVISION}_what_changed.py").read_text()
     assert "batch_alter_table" not in revision, revision
     assert 'server_default=sa.text("false")' in revision, revision
     suite = run_suite(project, "-p", "randomly", TEST_DATABASE_URL=postgres_url)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from template_facts import HEAD_REVISION, NEXT_REVISION
+
 from .answers import Answers
 from .rendering import render
 from .running import install, new_project_folder, output_of, run_suite
@@ -657,16 +659,16 @@ def test_a_lock_held_past_a_function_scope_test_is_one_line_at_its_teardown(
     assert "site-packages" not in result.stdout, output_of(result)
 
 
-VIEW_MIGRATION = '''"""a view of the unsold tickets
+VIEW_MIGRATION = f'''"""a view of the unsold tickets
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: {NEXT_REVISION}
+Revises: {HEAD_REVISION}
 """
 
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "{NEXT_REVISION}"
+down_revision = "{HEAD_REVISION}"
 
 
 def upgrade() -> None:
@@ -717,7 +719,8 @@ def test_function_scope_rebuilds_a_schema_with_views_and_after_a_wider_fixtures_
     build creates it again. A module fixture's DDL, sent before its first test: undone after it."""
     answers: Answers = {"db_driver": db_driver, "test_scope": "function", "test_schema": "alembic"}
     project = install(render(project_path, **answers))
-    (project / "migrations" / "versions" / "0003_unsold_tickets.py").write_text(VIEW_MIGRATION)
+    versions = project / "migrations" / "versions"
+    (versions / f"{NEXT_REVISION}_unsold_tickets.py").write_text(VIEW_MIGRATION)
     (project / "tests" / "test_module_ddl.py").write_text(MODULE_FIXTURE_DDL)
     (project / "tests" / "test_zz_columns.py").write_text(COLUMNS_AS_BUILT)
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from template_facts import HEAD_REVISION, NEXT_REVISION
+
 from .editing import A_NEW_TIER, TIERS_ON_TICKETS, edit, restored
 from .rendering import render
 from .running import install, new_project_folder, output_of, run_suite
@@ -63,17 +65,17 @@ def test_a_model_change_without_a_migration_fails_the_drift_test(
     assert what_to_do in result.stdout, output_of(result)
 
 
-JOB_QUEUE_MIGRATION = '''"""a table of another tool's, left out of the models
+JOB_QUEUE_MIGRATION = f'''"""a table of another tool's, left out of the models
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: {NEXT_REVISION}
+Revises: {HEAD_REVISION}
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "{NEXT_REVISION}"
+down_revision = "{HEAD_REVISION}"
 
 
 def upgrade() -> None:
@@ -95,7 +97,7 @@ def test_the_drift_test_leaves_out_what_env_py_leaves_out(project: Path) -> None
     migration) is left out of the drift test too: it compares as `alembic check` does."""
     env, migration = (
         project / "migrations" / "env.py",
-        project / "migrations" / "versions" / "0003_job_queue.py",
+        project / "migrations" / "versions" / f"{NEXT_REVISION}_job_queue.py",
     )
     drift_test = "tests/test_migrations.py::test_upgrade_head_builds_what_the_models_describe"
     with restored(env, migration):
@@ -117,17 +119,17 @@ def test_the_drift_test_leaves_out_what_env_py_leaves_out(project: Path) -> None
     assert "1 passed" in excluded.stdout, output_of(excluded)
 
 
-TIER_MIGRATION = '''"""tickets get a tier, a PostgreSQL enum
+TIER_MIGRATION = f'''"""tickets get a tier, a PostgreSQL enum
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: {NEXT_REVISION}
+Revises: {HEAD_REVISION}
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "{NEXT_REVISION}"
+down_revision = "{HEAD_REVISION}"
 
 
 def upgrade() -> None:
@@ -145,7 +147,7 @@ def downgrade() -> None:
 def test_an_enum_member_added_without_a_migration_fails_the_drift_test(project: Path) -> None:
     """`alembic check` compares an enum column's type by name, not its members."""
     models = project / MODELS
-    migration = project / "migrations" / "versions" / "0003_tier.py"
+    migration = project / "migrations" / "versions" / f"{NEXT_REVISION}_tier.py"
     with restored(models, migration):
         migration.write_text(TIER_MIGRATION)
         edit(models, TIERS_ON_TICKETS)
