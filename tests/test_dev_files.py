@@ -80,6 +80,17 @@ def test_env_files_are_git_ignored(rendered_project: Project, tmp_path: Path, na
     assert ignored.returncode == 0, f"{name} is not ignored by .gitignore"
 
 
+def test_env_example_is_committed(rendered_project: Project, tmp_path: Path) -> None:
+    project = rendered_project()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text((project / ".gitignore").read_text())
+
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env.example"], cwd=tmp_path)
+
+    assert (project / ".env.example").is_file()
+    assert ignored.returncode == 1, ".env.example is ignored by .gitignore"
+
+
 def test_env_file_is_never_rendered(rendered_project: Project) -> None:
     project = rendered_project()
 

@@ -28,7 +28,7 @@ FIRST_REVISION = "0001"
 PROJECT_ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 WRITE_THE_MIGRATION = (
     'Write the migration: uv run alembic revision --autogenerate -m "what changed" (it leaves'
-    " out a model in a module of its own unless models.py imports that module)"
+    " out a model in a module of its own unless migrations/env.py imports that module)"
 )
 
 
