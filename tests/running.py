@@ -86,6 +86,9 @@ def install(project: Path) -> Path:
 
 
 def run_suite(project: Path, *args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
+    # A few schemathesis examples per operation: each of the many suites here covers every
+    # operation; tests/test_property_run.py runs the long search.
+    env = {"PROPERTY_EXAMPLES": "3", **env}
     return run(project, "uv", "run", "--no-sync", "pytest", *args, env=clean_env(**env))
 
 

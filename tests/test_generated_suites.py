@@ -5,6 +5,7 @@ server), else the embedded server; they never fall back to SQLite.
 """
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -178,7 +179,7 @@ def test_a_test_that_uses_no_database_runs_without_one(
     )
 
     assert_ok(result)
-    assert "5 passed, 5 deselected" in summary(result), output_of(result)
+    assert re.search(r"\b5 passed, \d+ deselected", summary(result)), output_of(result)
 
 
 APP_OWN_SESSIONS = """\
