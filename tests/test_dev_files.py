@@ -69,26 +69,24 @@ def test_rendered_files_already_satisfy_the_whitespace_hooks(
     assert offending == []
 
 
+def git_ignores(project: Path, name: str, repository: Path) -> bool:
+    """Whether the project's .gitignore ignores `name`, asked in a new repository holding it."""
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    (repository / ".gitignore").write_text((project / ".gitignore").read_text())
+    ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=repository, check=False)
+    return ignored.returncode == 0
+
+
 @pytest.mark.parametrize("name", [".env", ".env.local", ".env.production"])
 def test_env_files_are_git_ignored(rendered_project: Project, tmp_path: Path, name: str) -> None:
-    gitignore = (rendered_project() / ".gitignore").read_text()
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / ".gitignore").write_text(gitignore)
-
-    ignored = subprocess.run(["git", "check-ignore", "-q", name], cwd=tmp_path, check=False)
-
-    assert ignored.returncode == 0, f"{name} is not ignored by .gitignore"
+    assert git_ignores(rendered_project(), name, tmp_path), f"{name} is not ignored by .gitignore"
 
 
 def test_env_example_is_committed(rendered_project: Project, tmp_path: Path) -> None:
     project = rendered_project()
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    (tmp_path / ".gitignore").write_text((project / ".gitignore").read_text())
-
-    ignored = subprocess.run(["git", "check-ignore", "-q", ".env.example"], cwd=tmp_path)
 
     assert (project / ".env.example").is_file()
-    assert ignored.returncode == 1, ".env.example is ignored by .gitignore"
+    assert not git_ignores(project, ".env.example", tmp_path), ".env.example is ignored"
 
 
 def test_env_file_is_never_rendered(rendered_project: Project) -> None:
