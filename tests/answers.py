@@ -23,6 +23,13 @@ ALEMBIC_COMBINATIONS: list[Answers] = [
     for driver, scope in zip(DRIVERS, SCOPES, strict=True)
 ]
 
+# The newer Pythons a project may ask for, each with the variant whose suite runs on it
+# (tests/test_python_versions.py); the other variants run on the minimum.
+NEWER_PYTHON_VARIANTS: dict[str, Answers] = {
+    "3.12": {"db_driver": "psycopg", "test_scope": "class"},
+    "3.13": {"db_driver": "aiosqlite", "test_scope": "session"},
+}
+
 # The docker and ci prompts against the driver, pairwise: every pair of values of any two of
 # (db_driver, docker, ci) appears in some row; the scopes rotate so each driver meets each scope.
 TOGGLE_ROWS: list[Answers] = [

@@ -16,6 +16,7 @@ from filelock import FileLock
 from psycopg import sql
 
 from .answers import QUESTIONS, Answer, answers_id
+from .containers import wait_for_the_ci_engine
 from .history import (
     BEFORE_RENAME,
     LATEST,
@@ -80,7 +81,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         module = item.nodeid.partition("::")[0]
         module_time[module] = module_time.get(module, 0.0) + durations.get(item.nodeid, average)
-    items.sort(key=lambda item: -module_time[item.nodeid.partition("::")[0]])
+    # The docker tests last: under .ci/run, the engine is set up while the others run.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("docker") is not None,
+            -module_time[item.nodeid.partition("::")[0]],
+        )
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("docker"):
+        wait_for_the_ci_engine()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -40,6 +40,25 @@ needs_docker = pytest.mark.skipif(
     os.environ.get("CI") != "true" and not docker_available(),
     reason="needs a running Docker daemon; none here",
 )
+ENGINE_SETUP_WAIT = 600  # seconds: .ci/docker-up takes about two minutes
+
+
+def wait_for_the_ci_engine() -> None:
+    """Under .ci/run, which sets its engine up while the first tests run: wait until its file
+    (CI_DOCKER_ENV) ends in `# ready`, then take the environment it exports."""
+    env_file = os.environ.get("CI_DOCKER_ENV")
+    if not env_file:
+        return
+    deadline = time.monotonic() + ENGINE_SETUP_WAIT
+    while not (lines := Path(env_file).read_text().splitlines()) and time.monotonic() < deadline:
+        time.sleep(1)
+    if lines[-1:] != ["# ready"]:
+        last = lines[-1] if lines else f"not ready after {ENGINE_SETUP_WAIT} s"
+        pytest.fail(f"CI's Docker engine is not there: {last}", pytrace=False)
+    for line in lines:
+        if line.startswith("export "):
+            name, _, value = line.removeprefix("export ").partition("=")
+            os.environ[name] = value
 
 
 def run_docker(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -85,20 +85,33 @@ def install(project: Path) -> Path:
     return project
 
 
+# Where a meta-test's claim is about what surrounds the suite (a provider, a re-answered scope),
+# not the suite: every module is collected, and the isolation strategy's tests and the ticket
+# API's run (about a fifth of the suite's time).
+STRATEGY_TESTS = ("-k", "test_isolation or test_real_commits or test_concurrency or test_tickets")
+
+
+# A few schemathesis examples per operation: each of the many suites here covers every
+# operation; tests/test_property_run.py runs the long search.
+SUITE_ENV = {"PROPERTY_EXAMPLES": "3"}
+
+
 def run_suite(project: Path, *args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
-    # A few schemathesis examples per operation: each of the many suites here covers every
-    # operation; tests/test_property_run.py runs the long search.
-    env = {"PROPERTY_EXAMPLES": "3", **env}
+    env = {**SUITE_ENV, **env}
     return run(project, "uv", "run", "--no-sync", "pytest", *args, env=clean_env(**env))
+
+
+def on_two_workers(test_scope: str) -> list[str]:
+    """pytest's arguments for a run in random order, with the command each scope's README gives
+    for parallel runs (a class stays on one worker)."""
+    distribution = ["--dist", "loadscope"] if test_scope == "class" else []
+    return ["-n", "2", *distribution, "-p", "randomly"]
 
 
 def run_suite_on_two_workers(
     project: Path, test_scope: str, **env: str | None
 ) -> subprocess.CompletedProcess[str]:
-    """In random order, with the command each scope's README gives for parallel runs (a class
-    stays on one worker)."""
-    distribution = ["--dist", "loadscope"] if test_scope == "class" else []
-    return run_suite(project, "-n", "2", *distribution, "-p", "randomly", **env)
+    return run_suite(project, *on_two_workers(test_scope), **env)
 
 
 def summary(result: subprocess.CompletedProcess[str]) -> str:

@@ -13,6 +13,7 @@ from .containers import needs_docker
 from .editing import restored
 from .rendering import Project, render
 from .running import (
+    STRATEGY_TESTS,
     assert_ok,
     clean_env,
     databases_named,
@@ -32,7 +33,9 @@ MISSING_IMAGE = "postgres:no-such-tag-for-meta-tests"
 def test_without_a_url_the_suite_runs_on_embedded_postgres(installed_project: Project) -> None:
     project = installed_project()
 
-    result = run_suite(project, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None)
+    result = run_suite(
+        project, *STRATEGY_TESTS, TEST_DATABASE_URL=None, TEST_DATABASE_PROVIDER=None
+    )
 
     assert_ok(result)
     print(summary(result))
@@ -136,7 +139,7 @@ def test_an_unknown_provider_is_refused_by_name(installed_project: Project) -> N
 def test_testcontainers_provider_runs_the_suite(installed_project: Project, workers: str) -> None:
     project = installed_project(test_database_provider="testcontainers")
 
-    result = run_suite(project, "-n", workers, TEST_DATABASE_URL=None)
+    result = run_suite(project, "-n", workers, *STRATEGY_TESTS, TEST_DATABASE_URL=None)
 
     assert_ok(result)
     print(summary(result))
@@ -377,7 +380,8 @@ def test_a_failing_tests_report_shows_nothing_of_the_schema_build(
 ) -> None:
     """`alembic check` after the build prints nothing: its "No new upgrade operations detected."
     was in the report of the test that set the database up."""
-    project = installed_project(project_name="Broken Migration", test_schema="alembic")
+    # Not "Broken Migration"'s project: the test above breaks its build while it runs.
+    project = installed_project(project_name="Failing Test", test_schema="alembic")
     failing = project / "tests" / "test_fails_here.py"
     with restored(failing):
         failing.write_text(FAILING_TEST)

@@ -13,7 +13,8 @@ from .running import assert_ok, run, run_suite, seeded_mypy_cache
 
 @pytest.mark.parametrize("test_scope", SCOPES)
 def test_the_first_test_example_passes(installed_project: Project, test_scope: str) -> None:
-    project = installed_project(test_scope=test_scope)
+    # A project of its own: the other tests of this variant would collect the file it adds.
+    project = installed_project(test_scope=test_scope, project_name="First Test")
     section = (project / "docs" / "testing.md").read_text().split("\n## Your first test\n")[1]
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
     yours = project / "tests" / "test_yours.py"

@@ -13,7 +13,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from .answers import ALEMBIC_COMBINATIONS, COMBINATIONS, Answers, parametrize_answers
+from .answers import (
+    ALEMBIC_COMBINATIONS,
+    COMBINATIONS,
+    NEWER_PYTHON_VARIANTS,
+    Answers,
+    parametrize_answers,
+)
 from .rendering import Project, render
 from .running import (
     assert_ok,
@@ -36,8 +42,8 @@ LINTERS = pytest.mark.parametrize(
 
 
 # The ALEMBIC_COMBINATIONS run on two workers in test_user_migrations.py, after a migration of
-# the user's.
-@parametrize_answers(COMBINATIONS)
+# the user's; the NEWER_PYTHON_VARIANTS in test_python_versions.py, on their Python.
+@parametrize_answers([row for row in COMBINATIONS if row not in NEWER_PYTHON_VARIANTS.values()])
 def test_generated_suite_passes_in_random_order_on_two_workers(
     installed_project: Project, answers: Answers
 ) -> None:

@@ -1,27 +1,33 @@
 """Every `min_python_version` runs for real: its linters and its suite, on that interpreter.
 
-test_generated_suites.py covers the minimum (3.11) under every driver and scope; here each newer
-version gets one variant, chosen to differ: PostgreSQL's schema per class on 3.12, SQLite's
-transaction hooks on 3.13 (sqlite3 gained a second transaction control, `autocommit`, in 3.12).
+test_generated_suites.py runs the minimum (3.11) under every driver and scope; here each newer
+version gets one variant, whose suite runs here on two workers instead: PostgreSQL's schema per
+class on 3.12, SQLite's transaction hooks on 3.13 (sqlite3 gained a second transaction control,
+`autocommit`, in 3.12).
 """
 
 from pathlib import Path
 
 import pytest
 
+from .answers import NEWER_PYTHON_VARIANTS
 from .pythons import PYTHONS, UV, find_python, python_env
 from .rendering import Project, render
-from .running import assert_ok, new_project_folder, output_of, run, summary
+from .running import (
+    SUITE_ENV,
+    assert_ok,
+    new_project_folder,
+    on_two_workers,
+    output_of,
+    run,
+    summary,
+)
 
-NEWER_PYTHONS = {
-    "3.12": {"db_driver": "psycopg", "test_scope": "class"},
-    "3.13": {"db_driver": "aiosqlite", "test_scope": "session"},
-}
 LINTERS = [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]]
 
 
 def test_every_newer_python_choice_is_run() -> None:
-    assert sorted(NEWER_PYTHONS) == PYTHONS[1:]
+    assert sorted(NEWER_PYTHON_VARIANTS) == PYTHONS[1:]
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +41,7 @@ def project_on(tmp_path_factory: pytest.TempPathFactory) -> Project:
             project = render(
                 new_project_folder(f"python{version}-"),
                 min_python_version=version,
-                **NEWER_PYTHONS[version],
+                **NEWER_PYTHON_VARIANTS[version],
             )
             assert_ok(run(project, UV, "sync", "--quiet", env=python_env()))
             installed[version] = project
@@ -51,7 +57,7 @@ def test_the_project_pins_its_minimum_python(rendered_project: Project, version:
     assert (project / ".python-version").read_text() == f"{version}\n"
 
 
-@pytest.mark.parametrize("version", NEWER_PYTHONS)
+@pytest.mark.parametrize("version", NEWER_PYTHON_VARIANTS)
 def test_uv_runs_the_project_on_its_minimum_python(project_on: Project, version: str) -> None:
     """Newer interpreters come first on the search path: only the pin makes uv choose this one."""
     project = project_on(version)
@@ -63,7 +69,7 @@ def test_uv_runs_the_project_on_its_minimum_python(project_on: Project, version:
     assert result.stdout.strip() == version
 
 
-@pytest.mark.parametrize("version", NEWER_PYTHONS)
+@pytest.mark.parametrize("version", NEWER_PYTHON_VARIANTS)
 @pytest.mark.parametrize("linter", LINTERS, ids=["ruff-check", "ruff-format", "mypy"])
 def test_generated_code_passes_its_linters_on(
     project_on: Project, version: str, linter: list[str]
@@ -73,12 +79,25 @@ def test_generated_code_passes_its_linters_on(
     assert result.returncode == 0, output_of(result)
 
 
-@pytest.mark.parametrize("version", NEWER_PYTHONS)
-def test_generated_suite_passes_on(project_on: Project, version: str) -> None:
-    result = run(project_on(version), UV, "run", "--no-sync", "pytest", env=python_env())
+@pytest.mark.parametrize("version", NEWER_PYTHON_VARIANTS)
+def test_generated_suite_passes_in_random_order_on_two_workers_on(
+    project_on: Project, version: str
+) -> None:
+    arguments = on_two_workers(str(NEWER_PYTHON_VARIANTS[version]["test_scope"]))
+
+    result = run(
+        project_on(version),
+        UV,
+        "run",
+        "--no-sync",
+        "pytest",
+        *arguments,
+        env=python_env(**SUITE_ENV),
+    )
 
     assert_ok(result)
     print(summary(result))
+    assert "2 workers" in result.stdout
 
 
 def test_without_docker_the_newest_python_stops_with_one_message(

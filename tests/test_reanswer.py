@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from .history import TemplateHistory, commit_all, recorded_answers, render_at, update
-from .running import assert_ok, install, run, run_suite
+from .running import STRATEGY_TESTS, assert_ok, install, run, run_suite
 
 SCOPE_CHANGES = [
     pytest.param("function", "session", id="function-to-session"),
@@ -35,7 +35,9 @@ def test_a_new_scope_answer_gives_a_passing_suite_on_the_new_strategy(
     first_line = (project / "tests" / "conftest.py").read_text().splitlines()[0]
     assert first_line.endswith(f"how its tests are kept apart: {new_scope} scope.")
     assert (project / "tests" / "harness" / "auditor.py").exists() == (new_scope == "session")
-    result = run_suite(install(project), "-p", "randomly", TEST_DATABASE_URL=postgres_url)
+    result = run_suite(
+        install(project), "-p", "randomly", *STRATEGY_TESTS, TEST_DATABASE_URL=postgres_url
+    )
     assert_ok(result)
 
 

@@ -46,7 +46,10 @@ async def test_a_transactions_end_is_bounded(
 def test_a_server_that_stops_answering_at_commit_or_rollback_is_an_error_in_time(
     installed_project: Project, postgres_url: str, db_driver: str
 ) -> None:
-    project = installed_project(db_driver=db_driver)
+    # A project of its own: the other tests of this variant would collect the file it adds.
+    project = installed_project(
+        db_driver=db_driver, project_name="Frozen Commit", package_name="ticketing_service"
+    )
     frozen = project / "tests" / "test_frozen_at_the_end.py"
     with restored(frozen):
         frozen.write_text(FROZEN_AT_THE_END)
