@@ -1,9 +1,9 @@
 """Every `min_python_version` runs for real: its linters and its suite, on that interpreter.
 
-test_generated_suites.py runs the minimum (3.11) under every driver and scope; here each newer
-version gets one variant, whose suite runs here on two workers instead: PostgreSQL's schema per
-class on 3.12, SQLite's transaction hooks on 3.13 (sqlite3 gained a second transaction control,
-`autocommit`, in 3.12).
+Each newer version gets one variant, whose suite runs here, in random order on two workers;
+test_generated_suites.py runs the other drivers and scopes so on the minimum (3.11). The two
+differ: PostgreSQL's schema per class on 3.12, SQLite's transaction hooks on 3.13 (sqlite3
+gained a second transaction control, `autocommit`, in 3.12).
 """
 
 from pathlib import Path
