@@ -151,6 +151,31 @@ def new_database_url(postgres_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def role_url(postgres_url: str) -> Iterator[Callable[[str], str]]:
+    """`role_url("CREATEDB")`: the server's URL for a login role of its own with those options
+    (not a superuser, as many a user's is not); the role and its databases are dropped after."""
+    roles: list[str] = []
+
+    def url_of_a_role(options: str) -> str:
+        roles.append(f"meta_role_{secrets.token_hex(4)}")
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            create = sql.SQL("CREATE ROLE {} LOGIN " + options)
+            connection.execute(create.format(sql.Identifier(roles[-1])))
+        server = urlsplit(postgres_url)
+        host = server.netloc.rpartition("@")[2]  # without the superuser and its password
+        return server._replace(netloc=f"{roles[-1]}@{host}").geturl()
+
+    yield url_of_a_role
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        for role in roles:
+            owned = "SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = %s"
+            for (name,) in connection.execute(owned, (role,)).fetchall():
+                drop = sql.SQL("DROP DATABASE {} WITH (FORCE)")
+                connection.execute(drop.format(sql.Identifier(name)))
+            connection.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+@pytest.fixture
 def empty_database_url(postgres_url: str, new_database_url: str) -> str:
     name = urlsplit(new_database_url).path.lstrip("/")
     with psycopg.connect(postgres_url, autocommit=True) as connection:

@@ -2,7 +2,9 @@
 
 import json
 import socket
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -54,6 +56,50 @@ def test_with_a_url_the_suite_leaves_nothing_on_that_server(
     assert_ok(result)
     assert "test database: PostgreSQL from TEST_DATABASE_URL" in result.stdout
     assert databases_named(postgres_url, "test_leak_check") == before
+
+
+# What each scope does as the URL's role: copy the prepared database, empty tables and restart
+# their sequences (function), a schema per class (class), read the catalog to audit (session).
+@pytest.mark.parametrize(
+    ("db_driver", "test_scope"),
+    [("asyncpg", "function"), ("psycopg", "class"), ("asyncpg", "session")],
+)
+def test_a_role_with_createdb_and_no_more_runs_the_suite(
+    installed_project: Project,
+    role_url: Callable[[str], str],
+    postgres_url: str,
+    db_driver: str,
+    test_scope: str,
+) -> None:
+    """docs/testing.md: "the URL's role needs `CREATEDB`", no superuser."""
+    project = installed_project(db_driver=db_driver, test_scope=test_scope)
+    url = role_url("CREATEDB")
+
+    result = run_suite(project, *STRATEGY_TESTS, TEST_DATABASE_URL=url, TEST_ISOLATION_AUDIT="on")
+
+    assert_ok(result)
+    assert databases_owned_by(postgres_url, urlsplit(url).username) == []
+
+
+def test_a_role_without_createdb_is_told_what_it_lacks(
+    installed_project: Project, role_url: Callable[[str], str]
+) -> None:
+    project = installed_project()
+
+    result = run_suite(project, TEST_DATABASE_URL=role_url("NOCREATEDB"))
+
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
+    message = result.stdout + result.stderr
+    # The message docs/troubleshooting.md quotes, and its answer there: ALTER ROLE ... CREATEDB.
+    assert "(may this user CREATE DATABASE?)" in message
+    assert "permission denied to create database" in message
+    assert "Traceback" not in message
+
+
+def databases_owned_by(url: str, role: str | None) -> list[str]:
+    with psycopg.connect(url, autocommit=True) as connection:
+        owned = "SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = %s"
+        return [name for (name,) in connection.execute(owned, (role,)).fetchall()]
 
 
 @pytest.mark.parametrize(("db_driver", "ssl"), [("psycopg", "sslmode"), ("asyncpg", "ssl")])
