@@ -102,7 +102,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def installed_project() -> Project:
-    """Render and `uv sync` a project once per set of answers."""
+    """Render and `uv sync` a project once per set of answers. Tests on every worker share it: a
+    test that writes into its project installs one of its own (`install(render(project_path))`)."""
     return once_per_answers(this_runs_projects(), install)
 
 

@@ -12,7 +12,6 @@ import pytest
 from template_facts import HEAD_REVISION
 
 from .containers import needs_docker
-from .editing import restored
 from .rendering import Project, render
 from .running import (
     STRATEGY_TESTS,
@@ -392,16 +391,14 @@ def upgrade() -> None:
 
 @pytest.mark.parametrize("db_driver", ["asyncpg", "psycopg"])
 def test_a_failing_migration_is_reported_as_the_migrations_error(
-    installed_project: Project, postgres_url: str, db_driver: str
+    project_path: Path, postgres_url: str, db_driver: str
 ) -> None:
     """Its file and line, not the service's own database code the statement went through."""
-    project = installed_project(
-        project_name="Broken Migration", test_schema="alembic", db_driver=db_driver
-    )
+    project = install(render(project_path, test_schema="alembic", db_driver=db_driver))
     migration = project / "migrations" / "versions" / "0099_broken.py"
-    with restored(migration):
-        migration.write_text(BROKEN_MIGRATION)
-        result = run_suite(project, "tests/test_health.py", TEST_DATABASE_URL=postgres_url)
+    migration.write_text(BROKEN_MIGRATION)
+
+    result = run_suite(project, "tests/test_health.py", TEST_DATABASE_URL=postgres_url)
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR, output_of(result)
     message = result.stdout + result.stderr
@@ -422,16 +419,14 @@ async def test_fails_here(session: AsyncSession) -> None:
 
 
 def test_a_failing_tests_report_shows_nothing_of_the_schema_build(
-    installed_project: Project, postgres_url: str
+    project_path: Path, postgres_url: str
 ) -> None:
     """`alembic check` after the build prints nothing: its "No new upgrade operations detected."
     was in the report of the test that set the database up."""
-    # Not "Broken Migration"'s project: the test above breaks its build while it runs.
-    project = installed_project(project_name="Failing Test", test_schema="alembic")
-    failing = project / "tests" / "test_fails_here.py"
-    with restored(failing):
-        failing.write_text(FAILING_TEST)
-        result = run_suite(project, "tests/test_fails_here.py", TEST_DATABASE_URL=postgres_url)
+    project = install(render(project_path, test_schema="alembic"))
+    (project / "tests" / "test_fails_here.py").write_text(FAILING_TEST)
+
+    result = run_suite(project, "tests/test_fails_here.py", TEST_DATABASE_URL=postgres_url)
 
     assert result.returncode == pytest.ExitCode.TESTS_FAILED, output_of(result)
     assert "this test's own failure" in result.stdout

@@ -6,21 +6,18 @@ import pytest
 
 from template_facts import SCOPES
 
-from .editing import restored
-from .rendering import Project
-from .running import assert_ok, run, run_suite, seeded_mypy_cache
+from .rendering import render
+from .running import assert_ok, install, run, run_suite, seeded_mypy_cache
 
 
 @pytest.mark.parametrize("test_scope", SCOPES)
-def test_the_first_test_example_passes(installed_project: Project, test_scope: str) -> None:
-    # A project of its own: the other tests of this variant would collect the file it adds.
-    project = installed_project(test_scope=test_scope, project_name="First Test")
+def test_the_first_test_example_passes(project_path: Path, test_scope: str) -> None:
+    project = install(render(project_path, test_scope=test_scope))
     section = (project / "docs" / "testing.md").read_text().split("\n## Your first test\n")[1]
     example = section.split("```python\n", 1)[1].split("```", 1)[0]
-    yours = project / "tests" / "test_yours.py"
-    with restored(yours):
-        yours.write_text(example)
-        check_the_example(project)
+    (project / "tests" / "test_yours.py").write_text(example)
+
+    check_the_example(project)
 
 
 def check_the_example(project: Path) -> None:

@@ -4,11 +4,12 @@ error, not a wait as long as the server's. (asyncpg's command_timeout covers the
 cursor does not see them.) A meta-test: psycopg's wait after a cut-short statement (~10 s) would
 cost every generated suite as much."""
 
+from pathlib import Path
+
 import pytest
 
-from .editing import restored
-from .rendering import Project
-from .running import output_of, run_suite
+from .rendering import render
+from .running import install, output_of, run_suite
 
 FROZEN_AT_THE_END = """\
 import asyncio
@@ -44,18 +45,13 @@ async def test_a_transactions_end_is_bounded(
 
 @pytest.mark.parametrize("db_driver", ["asyncpg", "psycopg"])
 def test_a_server_that_stops_answering_at_commit_or_rollback_is_an_error_in_time(
-    installed_project: Project, postgres_url: str, db_driver: str
+    project_path: Path, postgres_url: str, db_driver: str
 ) -> None:
-    # A project of its own: the other tests of this variant would collect the file it adds.
-    project = installed_project(
-        db_driver=db_driver, project_name="Frozen Commit", package_name="ticketing_service"
-    )
+    project = install(render(project_path, db_driver=db_driver))
     frozen = project / "tests" / "test_frozen_at_the_end.py"
-    with restored(frozen):
-        frozen.write_text(FROZEN_AT_THE_END)
-        result = run_suite(
-            project, "-p", "no:randomly", str(frozen), TEST_DATABASE_URL=postgres_url
-        )
+    frozen.write_text(FROZEN_AT_THE_END)
+
+    result = run_suite(project, "-p", "no:randomly", str(frozen), TEST_DATABASE_URL=postgres_url)
 
     assert result.returncode == 0, output_of(result)
     assert " 2 passed" in result.stdout, result.stdout
