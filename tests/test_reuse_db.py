@@ -4,7 +4,7 @@ process's file itself: there is nothing to keep.)"""
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -55,8 +55,9 @@ def kept_here() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def reusing_run(project: Path, kept_in: Path, *args: str) -> int:
-    """How many times the run built the schema (its processes that did not copied what was kept)."""
+def reusing_run(project: Path, kept_in: Path, *args: str, url: str | None = None) -> int:
+    """How many times the run built the schema (its processes that did not copied what was kept);
+    on the embedded server, or on the server at `url`."""
     recording = kept_in / "recording"
     recording.mkdir(exist_ok=True)
     result = run_suite(
@@ -65,7 +66,7 @@ def reusing_run(project: Path, kept_in: Path, *args: str) -> int:
         "schema_builds",
         *args,
         SOME_TESTS,
-        TEST_DATABASE_URL=None,
+        TEST_DATABASE_URL=url,
         TEST_DATABASE_PROVIDER="auto",
         TMPDIR=str(kept_in),
         **recording_schema_builds(recording),
@@ -98,6 +99,21 @@ def test_a_second_run_reuses_the_prepared_database(
     second = reusing_run(project, kept_here, "--reuse-db")
 
     assert (first, second) == (1, 0)
+
+
+def test_roles_sharing_a_server_each_keep_a_prepared_database(
+    installed_project: Project, role_url: Callable[[str], str], kept_here: Path
+) -> None:
+    """Colleagues on one server, each with a role of their own: PostgreSQL lets no role copy or
+    drop another's database."""
+    project = installed_project(**POSTGRES_REUSE)
+    alice, bob = role_url("CREATEDB"), role_url("CREATEDB")
+
+    builds = [
+        reusing_run(project, kept_here, "--reuse-db", url=url) for url in (alice, bob, alice, bob)
+    ]
+
+    assert builds == [1, 1, 0, 0]
 
 
 @pytest.mark.parametrize(("before", "change"), MODEL_CHANGES.values(), ids=MODEL_CHANGES)
