@@ -227,6 +227,14 @@ def test_testcontainers_default_is_recorded_in_the_project(tmp_path: Path) -> No
     assert 'test_database_provider = "testcontainers"' in pyproject
 
 
+def test_a_run_outside_tests_knows_the_projects_provider_key(installed_project: Project) -> None:
+    """`pytest src` (doctests), or a test folder beside tests/, loads no tests/conftest.py: the
+    key pyproject.toml sets must still be declared, or --strict-config refuses the run."""
+    result = run(installed_project(), "uv", "run", "--no-sync", "pytest", "src")
+
+    assert result.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, output_of(result)
+
+
 def test_a_malformed_url_is_refused_without_a_traceback(installed_project: Project) -> None:
     project = installed_project()
 
