@@ -99,7 +99,13 @@ def true_or_false(value: object) -> object:
 QueryBool = Annotated[bool, BeforeValidator(true_or_false)]
 
 
-class TicketCreate(BaseModel):
+class RequestBody(BaseModel):
+    """A request's body: a field it does not have is a 422 that names it, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketCreate(RequestBody):
     """A ticket is sold exactly when it has a buyer (the database checks it too)."""
 
     # The rule for clients and schemathesis; if/then/else, as an anyOf would make a generated
@@ -144,20 +150,20 @@ class TicketList(BaseModel):
     tickets: list[TicketRead]
 
 
-class EventTicketCreate(BaseModel):
+class EventTicketCreate(RequestBody):
     price: Price
 
 
-class PriceUpdate(BaseModel):
+class PriceUpdate(RequestBody):
     price: Price
 
 
-class PurchaseRequest(BaseModel):
+class PurchaseRequest(RequestBody):
     ticket_id: TicketId
     user: UserName
 
 
-class EventCreate(BaseModel):
+class EventCreate(RequestBody):
     name: Text
     venue: Text
     starts_at: StartsAt
