@@ -29,7 +29,13 @@ from .history import (
     undo_module_renames,
 )
 from .rendering import Project, render
-from .running import install, new_project_folder, outside_pytest_temp, this_runs_projects
+from .running import (
+    databases_owned_by,
+    install,
+    new_project_folder,
+    outside_pytest_temp,
+    this_runs_projects,
+)
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
@@ -169,8 +175,7 @@ def role_url(postgres_url: str) -> Iterator[Callable[[str], str]]:
     yield url_of_a_role
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         for role in roles:
-            owned = "SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = %s"
-            for (name,) in connection.execute(owned, (role,)).fetchall():
+            for name in databases_owned_by(postgres_url, role):
                 drop = sql.SQL("DROP DATABASE {} WITH (FORCE)")
                 connection.execute(drop.format(sql.Identifier(name)))
             connection.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))

@@ -227,6 +227,13 @@ def databases_named(url: str, prefix: str) -> set[str]:
     return {name for (name,) in rows}
 
 
+def databases_owned_by(url: str, role: str | None) -> list[str]:
+    """The server's databases that `role` owns."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        owned = "SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = %s"
+        return [name for (name,) in connection.execute(owned, (role,)).fetchall()]
+
+
 def write_plugin(folder: Path, name: str, source: str) -> dict[str, str]:
     """Write the pytest plugin `name` into `folder`; the environment in which `-p name` loads
     it in a generated project's run."""

@@ -18,6 +18,7 @@ from .running import (
     assert_ok,
     clean_env,
     databases_named,
+    databases_owned_by,
     install,
     output_of,
     run,
@@ -93,12 +94,6 @@ def test_a_role_without_createdb_is_told_what_it_lacks(
     assert "(may this user CREATE DATABASE?)" in message
     assert "permission denied to create database" in message
     assert "Traceback" not in message
-
-
-def databases_owned_by(url: str, role: str | None) -> list[str]:
-    with psycopg.connect(url, autocommit=True) as connection:
-        owned = "SELECT datname FROM pg_database WHERE pg_get_userbyid(datdba) = %s"
-        return [name for (name,) in connection.execute(owned, (role,)).fetchall()]
 
 
 @pytest.mark.parametrize(("db_driver", "ssl"), [("psycopg", "sslmode"), ("asyncpg", "ssl")])
