@@ -1,4 +1,5 @@
-"""Sessions for working on the template: `nox -s tests`, `lint`, `demo`, `bench`, `durations`."""
+"""Sessions for working on the template: `nox -s tests`, `serial_suites`, `lint`, `docs`, `demo`,
+`bench`, `durations` (README.md says what each does)."""
 
 import sys
 import tarfile

@@ -1,7 +1,7 @@
 """What the meta-tests and the benchmark share about the template.
 
 The answers copier.yml offers (read from it, never copied by hand); the environment in which a
-generated project's commands run is project_env's (re-exported here).
+generated project's commands run in is project_env's `clean_env` (re-exported here).
 """
 
 from pathlib import Path
@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from project_env import OUTER_ENVIRONMENT, SLOWING_ENVIRONMENT, clean_env, unset_outer_environment
+from project_env import clean_env
 
 ROOT = Path(__file__).resolve().parent
 QUESTIONS: dict[str, Any] = yaml.safe_load((ROOT / "copier.yml").read_text())
@@ -45,9 +45,4 @@ def durations_file(db_driver: str, test_scope: str) -> Path:
     return DURATIONS / f"{db_driver}-{test_scope}.json"
 
 
-__all__ = [
-    "OUTER_ENVIRONMENT",
-    "SLOWING_ENVIRONMENT",
-    "clean_env",
-    "unset_outer_environment",
-]
+__all__ = ["clean_env"]

@@ -42,7 +42,11 @@ def test_the_durations_name_every_test_the_project_collects(
 
     assert collected.selected, collected.result.stdout
     unrecorded = [test for test in collected.selected if test not in shipped]
-    assert unrecorded == [], "record them: TEST_DATABASE_URL=... nox -s durations -- <variant>"
+    variant = f"{answers['db_driver']}-{answers['test_scope']}"
+    assert unrecorded == [], (
+        f"{len(unrecorded)} tests have no recorded duration; record the variant's again:"
+        f" TEST_DATABASE_URL=... nox -s durations -- {variant}"
+    )
 
 
 @parametrize_answers(VARIANTS)

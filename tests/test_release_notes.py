@@ -34,6 +34,14 @@ First release.
 [0.2.0]: https://example.invalid/compare/v0.1.0...v0.2.0
 [0.1.0]: https://example.invalid/releases/tag/v0.1.0
 """
+COPIER_YML = """\
+_migrations:
+  - version: "0.1.0"
+    command: ["true"]
+
+db_driver:
+  type: str
+"""
 
 
 def notes_step() -> str:
@@ -59,11 +67,12 @@ def run_notes_step(
 
 @pytest.fixture
 def repository(tmp_path: Path) -> Path:
-    """A checkout holding the release script and CHANGELOG above."""
+    """A checkout holding the release script, CHANGELOG and copier.yml above."""
     checkout = tmp_path / "checkout"
     (checkout / "scripts").mkdir(parents=True)
     shutil.copy2(ROOT / "scripts" / "release_notes.py", checkout / "scripts")
     (checkout / "CHANGELOG.md").write_text(CHANGELOG)
+    (checkout / "copier.yml").write_text(COPIER_YML)
     return checkout
 
 
@@ -124,11 +133,40 @@ def test_a_tag_the_changelog_disagrees_with_stops_the_release(
     assert not (tmp_path / "release-notes.md").exists()
 
 
-def test_the_newest_release_in_the_template_changelog_is_releasable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("later", ["0.3.0", "0.2.1", "0.2.0.1"])
+def test_a_tag_older_than_a_migration_stops_the_release(
+    repository: Path, tmp_path: Path, later: str
+) -> None:
+    """Copier runs a migration when a project updates to its version: tagged below it, a
+    release's changes would reach projects before the migration that goes with them."""
+    copier_yml = COPIER_YML.replace(
+        'command: ["true"]\n', f'command: ["true"]\n  - version: "{later}"\n    command: ["true"]\n'
+    )
+    (repository / "copier.yml").write_text(copier_yml)
+
+    result = run_notes_step(repository, "v0.2.0", tmp_path)
+
+    assert result.returncode == 1, output_of(result)
+    assert f"tag v0.2.0: copier.yml has a migration for {later}, a later version" in result.stderr
+    assert not (tmp_path / "release-notes.md").exists()
+
+
+def test_a_tag_at_the_migrations_version_is_released(repository: Path, tmp_path: Path) -> None:
+    (repository / "copier.yml").write_text(COPIER_YML.replace('"0.1.0"', '"0.2.0"'))
+
+    result = run_notes_step(repository, "v0.2.0", tmp_path)
+
+    assert result.returncode == 0, output_of(result)
+
+
+def test_the_newest_release_in_the_template_changelog_is_releasable(
+    repository: Path, tmp_path: Path
+) -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text()
+    (repository / "CHANGELOG.md").write_text(changelog)
     newest = next(v for v in re.findall(r"^## \[([^\]]+)\]", changelog, re.M) if v != "Unreleased")
 
-    result = run_notes_step(ROOT, f"v{newest}", tmp_path)
+    result = run_notes_step(repository, f"v{newest}", tmp_path)
 
     assert result.returncode == 0, output_of(result)
     assert (tmp_path / "release-notes.md").read_text().strip()

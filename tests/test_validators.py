@@ -142,11 +142,27 @@ ASKED = [
 ]
 
 
+FREE_TEXT = [
+    name for name in ASKED if "choices" not in QUESTIONS[name] and QUESTIONS[name]["type"] != "bool"
+]
+
+
+@pytest.mark.parametrize("question", ASKED)
+def test_every_question_has_help(question: str) -> None:
+    assert QUESTIONS[question].get("help"), f"copier.yml: {question} needs a `help`"
+
+
+@pytest.mark.parametrize("question", FREE_TEXT)
+def test_every_free_text_question_has_a_validator(question: str) -> None:
+    assert QUESTIONS[question].get("validator"), f"copier.yml: {question} needs a `validator`"
+
+
 @pytest.mark.parametrize("question", ASKED)
 def test_the_prompts_page_quotes_the_question_and_names_its_choices(question: str) -> None:
     spec, section = QUESTIONS[question], prompts_section(question)
 
-    assert f'**Asks:** "{spec["help"]}"' in section
+    assert section, f"docs/prompts.md has no section for {question} (a heading ## `{question}`)"
+    assert f'**Asks:** "{spec.get("help")}"' in section
     for label, value in spec.get("choices", {}).items():
         assert f"`{value}`" in section, value
         if "| choice |" in section:
