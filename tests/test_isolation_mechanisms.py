@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from template_facts import HEAD_REVISION, NEXT_REVISION
+from template_facts import DRIVERS, HEAD_REVISION, NEXT_REVISION
 
 from .answers import Answers
 from .rendering import render
@@ -635,24 +635,29 @@ async def test_updates_without_committing(
     await connection.execute(text("UPDATE tickets SET price = 2"))
 
 
-async def test_closes_it() -> None:
+async def test_closes_it(session: AsyncSession) -> None:
     await LEFT_OPEN.pop().close()
+
+
+async def test_starts_on_empty_tables(session: AsyncSession) -> None:
+    assert await session.scalar(text("SELECT count(*) FROM tickets")) == 0
 """
 
 
-@pytest.mark.parametrize("db_driver", ["psycopg", "aiosqlite"])
+@pytest.mark.parametrize("db_driver", DRIVERS)
 def test_a_lock_held_past_a_function_scope_test_is_one_line_at_its_teardown(
     project_path: Path, db_driver: str
 ) -> None:
     """The reset waits out the statement timeout for the row lock (SQLite: the write lock); what
-    the test then shows is a line that says why, not the driver's and SQLAlchemy's tracebacks."""
+    the test then shows is a line that says why, not the driver's and SQLAlchemy's tracebacks;
+    once the lock is gone, the next test's reset empties the tables again."""
     project = install(render(project_path, db_driver=db_driver, test_scope="function"))
     (project / "tests" / "test_lock_left_held.py").write_text(LOCK_LEFT_HELD)
 
     result = run_suite(project, "-p", "no:randomly", "tests/test_lock_left_held.py")
 
     assert result.returncode == 1, output_of(result)
-    assert "2 passed, 1 error" in result.stdout, output_of(result)
+    assert "3 passed, 1 error" in result.stdout, output_of(result)
     assert "emptying the tables failed (" in result.stdout, output_of(result)
     assert "hold a lock? See docs/testing.md" in result.stdout, output_of(result)
     assert "During handling of the above exception" not in result.stdout, output_of(result)
