@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from template_facts import ROOT
+from template_facts import QUESTIONS, ROOT
 
 from .readers import yaml_file
 from .running import output_of
@@ -149,6 +149,16 @@ def test_a_tag_older_than_a_migration_stops_the_release(
     assert result.returncode == 1, output_of(result)
     assert f"tag v0.2.0: copier.yml has a migration for {later}, a later version" in result.stderr
     assert not (tmp_path / "release-notes.md").exists()
+
+
+def test_every_migration_of_the_template_is_read(repository: Path, tmp_path: Path) -> None:
+    """The script reads copier.yml without a YAML parser: it finds what the parser finds."""
+    shutil.copy2(ROOT / "copier.yml", repository)
+    versions = [str(migration["version"]) for migration in QUESTIONS["_migrations"]]
+
+    result = run_notes_step(repository, "v0.0.0", tmp_path)
+
+    assert f"copier.yml has a migration for {', '.join(versions)}, a later" in result.stderr
 
 
 def test_a_tag_at_the_migrations_version_is_released(repository: Path, tmp_path: Path) -> None:
