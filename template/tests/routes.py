@@ -12,3 +12,5 @@ ROUTES_THAT_NEED_THE_DATABASE = [
     pytest.param("DELETE", "/tickets/1", None, id="delete"),
     pytest.param("GET", "/events", None, id="list-events"),
 ]
+# Sent with each of those requests: the credentials a security dependency of yours asks for.
+HEADERS: dict[str, str] = {}

@@ -6,6 +6,7 @@ Create Date: 2026-11-22 09:30:00.000000
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -50,7 +51,7 @@ def downgrade() -> None:
         pass
 
 
-def rebuilt(autoincrement: bool) -> dict[str, object]:
+def rebuilt(autoincrement: bool) -> dict[str, Any]:
     """batch_alter_table's options: rebuild the table on SQLite, plain ALTERs elsewhere."""
     if op.get_context().dialect.name != "sqlite":
         return {}
